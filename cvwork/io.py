@@ -220,16 +220,16 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> "pd.DataFrame":
     except Exception as exc:  # zipfile.BadZipFile, KeyError, ...
         raise InputError(f"无法打开 Excel 文件 '{path.name}' (cannot open the Excel file: {exc}); "
                          "请确认它是 .xlsx 格式 (check that it is a real .xlsx file)") from None
-    names = book.sheet_names
-    if sheet is None:
-        sheet = 0
-    if isinstance(sheet, int) and not 0 <= sheet < len(names):
-        raise InputError(f"工作表序号 {sheet} 不存在 (no sheet number {sheet}); "
-                         f"文件中的工作表 (sheets in the file): {', '.join(names)}")
-    if isinstance(sheet, str) and sheet not in names:
-        raise InputError(f"找不到工作表 '{sheet}' (no sheet named '{sheet}'); "
-                         f"文件中的工作表 (sheets in the file): {', '.join(names)}")
-    return book.parse(sheet, dtype=object)
+    with book:
+        names = book.sheet_names
+        sheet = 0 if sheet is None else sheet
+        if isinstance(sheet, int) and not 0 <= sheet < len(names):
+            raise InputError(f"工作表序号 {sheet} 不存在 (no sheet number {sheet}); "
+                             f"文件中的工作表 (sheets in the file): {', '.join(names)}")
+        if isinstance(sheet, str) and sheet not in names:
+            raise InputError(f"找不到工作表 '{sheet}' (no sheet named '{sheet}'); "
+                             f"文件中的工作表 (sheets in the file): {', '.join(names)}")
+        return pd.read_excel(book, sheet_name=sheet, dtype=object)
 
 
 def read_sales(path: str | Path, sheet: str | int | None = None,

@@ -1,0 +1,36 @@
+"""The right answers of the exercises, lesson by lesson (see exercises.py)."""
+from __future__ import annotations
+
+from cvwork.exercises import expected
+
+
+@expected("00.1")
+def _excluded_rows(sales, **_):
+    from cvwork.io import account_of
+    return len(account_of(sales).excluded)
+
+
+@expected("00.2")
+def _customer_count(sales, **_):
+    return int(sales["customer"].nunique())
+
+
+@expected("08.1")
+def _customers_in_1_to_5(sales, product, **_):
+    from cvwork.funnel import revenue_buckets
+    table = revenue_buckets(sales, product=product)
+    return int(table.loc[table["bucket"] == "1-5万", "customers"].iloc[0])
+
+
+@expected("08.2")
+def _customers_on_edges(sales, product, edges, **_):
+    from cvwork.funnel import customer_buckets
+    totals = customer_buckets(sales, product=product, edges=edges)
+    return set(totals.loc[totals["revenue"].isin(list(edges)), "customer"])
+
+
+@expected("08.3")
+def _largest_bucket(sales, product, **_):
+    from cvwork.funnel import revenue_buckets
+    table = revenue_buckets(sales, product=product, edges=(5_000, 20_000, 50_000, 100_000))
+    return table.sort_values("customers", ascending=False, kind="stable")["bucket"].iloc[0]

@@ -1,0 +1,54 @@
+"""Per-lesson alternative papermill runs: inputs other than the defaults and the
+numbers the run must show.  A lesson without an entry is still run with
+``output_dir`` set."""
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+GBK_LINES = [  # 单据日期, 客户名称, 货品名称, 价税合计 -- a report from another company
+    ("2025-01-03", "甲公司", "智能门锁", "6,000.00"), ("2025-02-03", "甲公司", "智能门锁", "4,000.00"),
+    ("2025-01-09", "乙公司", "智能门锁", "50,000"), ("2025-03-01", "丙公司", "智能门锁", "3,000"),
+    ("2025-03-02", "丁公司", "智能门锁", "250,000"), ("2025-04-02", "丁公司", "智能门锁", "-5,000"),
+    ("2025-04-05", "戊公司", "门禁系统", "80,000"), ("", "", "", ""), ("合计", "", "", "388,000"),
+]
+
+
+def gbk_sales(tmp_path):
+    path = tmp_path / "另一家公司销售报表.csv"
+    rows = ["单据日期,客户名称,货品名称,价税合计"] + [",".join(f'"{c}"' for c in r) for r in GBK_LINES]
+    path.write_bytes("\n".join(rows).encode("gbk"))
+    return path
+
+
+def outputs_text(nb):
+    return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+@dataclass
+class Case:
+    parameters: Callable
+    verify: Callable
+
+
+def verify_08(out_dir, nb):
+    table = pd.read_csv(out_dir / "revenue_buckets.csv", encoding="utf-8-sig")
+    assert table["customers"].tolist() == [1, 1, 1, 0, 1]       # 丙 | 甲(=1万) | 乙(=5万) | - | 丁
+    assert table["revenue"].tolist() == [3000, 10000, 50000, 0, 245000]
+    assert {"customer_funnel.png", "revenue_buckets_bars.png", "customer_totals.csv"} <= {p.name for p in out_dir.iterdir()}
+    text = outputs_text(nb)
+    assert "智能门锁：客户 4 个，分段合计 4 个" in text
+    assert "严格不等号漏掉了 2 个客户" in text
+    assert "✅ 练习 08.2" in text
+
+
+def verify_00(out_dir, nb):
+    overview = pd.read_csv(out_dir / "data_overview.csv", encoding="utf-8-sig")
+    assert overview.iloc[0]["行数 rows"] == 7   # the seven kept lines of the GBK file (blank and 合计 excluded)
+    assert (out_dir / "overview_funnel.png").stat().st_size > 10_000
+
+
+ALT_RUNS = {
+    "00": Case(lambda tmp: {"input_path": str(gbk_sales(tmp))}, verify_00),
+    "08": Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "product": "智能门锁"}, verify_08),
+}

@@ -1,0 +1,126 @@
+"""read_sales on small hand-made files with hand-computed answers."""
+import pandas as pd
+import pytest
+
+from cvwork import InputError, account_of, read_sales
+from cvwork.io import canonical_columns, parse_amounts, parse_dates
+
+ROWS = [  # 日期, 客户, 货品名称, 价税合计
+    ("2024-01-05", "甲公司", "XX产品", "12,345.00"),
+    ("2024/2/3", "乙公司", "XX产品", "￥1,200"),
+    ("", "", "", ""),                       # blank line
+    ("2024-03-01", "", "XX产品", "500"),      # no customer
+    ("2024年3月9日", "丙公司", "XX产品", "abc"),  # amount not a number
+    ("not a date", "丁公司", "XX产品", "70"),   # bad date
+    ("2024-04-01", "甲公司", "XX产品", "-2,345"),  # a return
+]
+
+
+def write_csv(path, rows=ROWS, encoding="utf-8", header=("日期", "客户", "货品名称", "价税合计")):
+    text = "\n".join([",".join(header)] + [",".join(f'"{c}"' if "," in c else c for c in r) for r in rows])
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings_detected_and_rows_accounted(tmp_path, encoding):
+    sales = read_sales(write_csv(tmp_path / "s.csv", encoding=encoding))
+    assert list(sales.columns[:4]) == ["date", "customer", "product", "amount"]
+    assert sales["customer"].tolist() == ["甲公司", "乙公司", "甲公司"]
+    assert sales["amount"].tolist() == [12345.0, 1200.0, -2345.0]
+    acc = account_of(sales)
+    assert (acc.rows_read, acc.rows_kept) == (7, 3)
+    assert acc.excluded["row"].tolist() == [4, 5, 6, 7]   # spreadsheet rows, header = 1
+    assert acc.excluded["reason"].str.contains("blank|customer|amount|date").all()
+    assert acc.excluded["amount"].tolist()[1:] == [500.0, pytest.approx(float("nan"), nan_ok=True), 70.0]
+    assert acc.file_amount == pytest.approx(12345 + 1200 + 500 + 70 - 2345)
+    assert acc.kept_amount == pytest.approx(11200.0)
+    assert acc.reconciles
+
+
+def test_returns_net_against_customer():
+    from cvwork.io import clean_sales
+    raw = pd.DataFrame({"客户": ["甲", "甲"], "金额": ["10,000", "-2,000"]})
+    assert clean_sales(raw).groupby("customer")["amount"].sum()["甲"] == 8000.0
+
+
+def test_missing_column_is_one_bilingual_line(tmp_path):
+    path = write_csv(tmp_path / "s.csv", header=("日期", "客户", "货品名称", "备注"))
+    with pytest.raises(InputError) as err:
+        read_sales(path)
+    msg = str(err.value)
+    assert "缺少必需列 'amount'" in msg and "missing required column 'amount'" in msg
+    assert "日期, 客户, 货品名称, 备注" in msg and "\n" not in msg
+
+
+def test_columns_override_maps_unknown_header(tmp_path):
+    path = write_csv(tmp_path / "s.csv", header=("日期", "客户", "货品名称", "含税总额"))
+    sales = read_sales(path, columns={"含税总额": "amount"})
+    assert sales["amount"].sum() == pytest.approx(11200.0)
+
+
+def xlsx(tmp_path):
+    path = tmp_path / "s.xlsx"
+    with pd.ExcelWriter(path) as w:
+        pd.DataFrame({"说明": ["封面"]}).to_excel(w, sheet_name="封面", index=False)
+        pd.DataFrame({"单据日期": pd.to_datetime(["2024-01-01", "2024-01-02"]), "客户名称": ["甲", "乙"],
+                      "产品": ["XX产品", "YY"], "销售额": [100.5, 200], "数量": [1, 2]}).to_excel(w, sheet_name="明细", index=False)
+    return path
+
+
+def test_xlsx_sheet_by_name_and_index(tmp_path):
+    path = xlsx(tmp_path)
+    for sheet in ("明细", 1):
+        sales = read_sales(path, sheet=sheet)
+        assert sales["amount"].tolist() == [100.5, 200.0]
+        assert sales["date"].dt.day.tolist() == [1, 2]
+        assert sales["quantity"].tolist() == [1.0, 2.0]
+    with pytest.raises(InputError, match="缺少必需列 'customer'"):
+        read_sales(path)  # first sheet is the cover page
+    with pytest.raises(InputError, match="找不到工作表 '汇总'.*封面, 明细"):
+        read_sales(path, sheet="汇总")
+    with pytest.raises(InputError, match="no sheet number 5"):
+        read_sales(path, sheet=5)
+
+
+def test_parquet(tmp_path):
+    path = tmp_path / "s.parquet"
+    pd.DataFrame({"customer": ["a", "b"], "amount": [1.0, 2.0], "product": ["p", "p"]}).to_parquet(path)
+    assert read_sales(path)["amount"].sum() == 3.0
+
+
+def test_total_row_is_excluded_with_reason():
+    from cvwork.io import clean_sales
+    raw = pd.DataFrame({"日期": ["2024-01-01", "2024-01-02", "合计"], "客户": ["甲", "乙", None],
+                        "价税合计": [100, 200, 300]})
+    sales = clean_sales(raw)
+    acc = account_of(sales)
+    assert len(sales) == 2 and acc.excluded["reason"].tolist() == ["合计行 (total row)"]
+    assert acc.excluded["amount"].tolist() == [300.0]
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(InputError, match="找不到文件"):
+        read_sales(tmp_path / "nope.xlsx")
+    (tmp_path / "x.doc").write_text("x")
+    with pytest.raises(InputError, match="unsupported file type"):
+        read_sales(tmp_path / "x.doc")
+    (tmp_path / "broken.xlsx").write_text("not a zip")
+    with pytest.raises(InputError, match="无法打开 Excel"):
+        read_sales(tmp_path / "broken.xlsx")
+
+
+def test_parsers():
+    assert parse_amounts(pd.Series(["１,２００", " 3 元", "(1.5)", "RMB 10", None])).tolist()[:4] == [1200, 3, -1.5, 10]
+    d = parse_dates(pd.Series(["2024-3-5", "2024/03/06", "2024年3月7日", "2024.03.08", "x"]))
+    assert d.dt.day.tolist()[:4] == [5, 6, 7, 8] and pd.isna(d.iloc[4])
+    assert canonical_columns(["客户 名称", "Amount", "金额"]) == {"客户 名称": "customer", "Amount": "amount", "金额": "金额"}
+
+
+def test_account_summary_reconciles_on_sample():
+    from cvwork import load_sample
+    acc = account_of(load_sample("sales"))
+    table = acc.summary()
+    assert table.loc["读取 (read)", "行数 (rows)"] == acc.rows_read
+    assert table["行数 (rows)"].iloc[1:].sum() == acc.rows_read
+    assert acc.reconciles
