@@ -1,0 +1,54 @@
+# cvwork: the two commands are `make lab` and `make test`; each makes .venv on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: lab test refresh student data report clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.test: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+$(VENV)/.lab: $(VENV)/.test
+	$(PIP) install --quiet -c constraints.txt -e ".[lab]"
+	touch $@
+
+## 打开课程 (open the course in JupyterLab)
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab notebooks/00_overview.ipynb
+
+## 运行全部测试：单元测试 + papermill + nbval (run every test)
+test: $(VENV)/.test
+	CVWORK_HEADLESS=1 $(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/sanitize.cfg tests notebooks
+
+## 重新生成笔记本中保存的输出 (regenerate stored outputs, headless and deterministic)
+refresh: $(VENV)/.test
+	$(BIN)/python -m cvwork.nbtools refresh
+
+## 生成学生版（去掉答案）到 student/ (student edition)
+student: $(VENV)/.test
+	$(BIN)/python -m cvwork.nbtools student
+
+## 重新生成 data/ 中的样例数据 (regenerate the sample data, byte for byte)
+data: $(VENV)/.test
+	$(BIN)/python -m cvwork.datasets
+
+## 把第 08 课当作报表运行：make report INPUT=我的销售报表.xlsx PRODUCT=XX产品
+INPUT   ?= data/sales_report.xlsx
+PRODUCT ?= XX产品
+OUT     ?= output
+report: $(VENV)/.test
+	mkdir -p $(OUT)
+	CVWORK_HEADLESS=1 $(BIN)/papermill notebooks/08_revenue_bucket_funnel.ipynb $(OUT)/08_report.ipynb \
+		--cwd notebooks -p input_path "$(abspath $(INPUT))" -p product "$(PRODUCT)" -p output_dir "$(abspath $(OUT))"
+	$(BIN)/jupyter nbconvert --to html --no-input $(OUT)/08_report.ipynb
+	@echo "报表 (report): $(OUT)/08_report.html"
+
+clean:
+	rm -rf $(VENV) student output
