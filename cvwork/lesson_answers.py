@@ -34,3 +34,22 @@ def _largest_bucket(sales, product, **_):
     from cvwork.funnel import revenue_buckets
     table = revenue_buckets(sales, product=product, edges=(5_000, 20_000, 50_000, 100_000))
     return table.sort_values("customers", ascending=False, kind="stable")["bucket"].iloc[0]
+
+
+@expected("03.1")
+def _textbook_clv(**_):
+    from cvwork.clv import discounted_clv
+    return discounted_clv([100, 120, 130], [40, 50, 50], 0.10)
+
+
+@expected("03.2")
+def _retention_value(**_):
+    from cvwork.clv import retention_clv
+    return retention_clv(1000, 0.8, 0.10)
+
+
+@expected("03.3")
+def _best_channel(clv_table, spend, **_):
+    from cvwork.clv import unit_economics
+    table = unit_economics(clv_table, spend)
+    return table.loc[table["ltv_cac"].idxmax(), "channel"]

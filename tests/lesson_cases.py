@@ -52,3 +52,15 @@ ALT_RUNS = {
     "00": Case(lambda tmp: {"input_path": str(gbk_sales(tmp))}, verify_00),
     "08": Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "product": "智能门锁"}, verify_08),
 }
+
+
+def verify_03(out_dir, nb):
+    table = pd.read_csv(out_dir / "customer_clv.csv", encoding="utf-8-sig")
+    assert ((table["aov"] * table["frequency"] * 2 * 0.25 - table["clv"]).abs() < 1e-6).all()
+    assert not (out_dir / "channel_economics.csv").exists()
+    text = outputs_text(nb)
+    assert "跳过渠道分析" in text and "预期合作年限 2.00 年" in text
+    assert "CLV = 60 + 70/1.1 + 80/1.21 = 189.75 千元" in text
+
+
+ALT_RUNS["03"] = Case(lambda tmp: {"customers_path": None, "lifespan_years": 2.0, "margin": 0.25}, verify_03)

@@ -1,0 +1,59 @@
+"""Every figure the course draws, in one style, with a CJK font.
+
+The font is Noto Sans SC (SIL Open Font License), shipped inside the package,
+so Chinese labels render with no system font, no apt and no network.  Chart
+functions call :func:`use_course_style` themselves, after any seaborn theme,
+take an optional Axes and return the matplotlib Figure.  They never compute
+business numbers: they draw tables made by the computing modules.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+FONT_FILE = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular.otf"
+FONT_NAME = "Noto Sans SC"
+PALETTE = ["#1f5f8b", "#3a8fb7", "#6cb4c9", "#f2a541", "#e4572e", "#7a9e7e", "#9c89b8", "#8d8d8d"]
+
+
+def use_course_style() -> None:
+    """Register the bundled CJK font and apply the course style.
+
+    Safe to call any number of times; call it again after ``sns.set_theme``,
+    which resets the font list.
+    """
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    if FONT_NAME not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(FONT_FILE))
+    mpl.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT_NAME, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "figure.dpi": 100, "savefig.dpi": 150, "figure.figsize": (8, 4.5),
+        "axes.spines.top": False, "axes.spines.right": False,
+        "axes.titlesize": 13, "axes.titleweight": "normal", "axes.labelsize": 11,
+        "axes.prop_cycle": mpl.cycler(color=PALETTE),
+        "svg.hashsalt": "cvwork", "pdf.fonttype": 42,
+    })
+
+
+def _axes(ax: "Axes | None", figsize: tuple[float, float] | None = None) -> tuple["Figure", "Axes"]:
+    use_course_style()
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+
+from cvwork.charts.funnel import bucket_bars, buckets_side_by_side, funnel_chart  # noqa: E402
+from cvwork.charts.value import clv_histogram, ltv_cac_bars, sensitivity_lines, value_schedule_bars  # noqa: E402
