@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-from cvwork.errors import InputError
+from cvwork.errors import InputError, require_columns, require_rows
 
 
 def _check_rate(rate: float) -> None:
@@ -158,12 +158,8 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
 
     if not 0 < margin <= 1:
         raise InputError(f"毛利率必须在 (0, 1] 之间 (margin must be in (0, 1]), 收到 (got) {margin}")
-    for col in (customer, date, amount):
-        if col not in transactions.columns:
-            raise InputError(f"缺少必需列 '{col}' (missing required column '{col}'); "
-                             f"表中的列 (columns): {', '.join(map(str, transactions.columns))}")
-    if transactions.empty:
-        raise InputError("交易表是空的 (the transaction table is empty)")
+    require_columns(transactions, (customer, date, amount))
+    require_rows(transactions)
     stamp = pd.Timestamp(as_of) if as_of is not None else transactions[date].max() + pd.Timedelta(days=1)
     key = order if order and order in transactions.columns else date
     g = transactions.groupby(customer)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-from cvwork.errors import InputError
+from cvwork.errors import InputError, require_columns
 
 DEFAULT_EDGES = (10_000, 50_000, 100_000, 200_000)
 
@@ -75,10 +75,7 @@ def customer_buckets(sales: "pd.DataFrame", product: str | None = None,
     import pandas as pd
 
     labels = _check_edges(edges, labels)
-    for col in (customer, amount):
-        if col not in sales.columns:
-            raise InputError(f"缺少必需列 '{col}' (missing required column '{col}'); "
-                             f"表中的列 (columns): {', '.join(map(str, sales.columns))}")
+    require_columns(sales, (customer, amount))
     lines = select_product(sales, product, product_col)
     totals = lines.groupby(customer, sort=False)[amount].sum().astype("float64").round(2)
     bins = [-np.inf, *edges, np.inf]

@@ -52,7 +52,7 @@ REASONS = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class ReadAccount:
     """Where every row of a file went.
 

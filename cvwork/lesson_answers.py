@@ -53,3 +53,36 @@ def _best_channel(clv_table, spend, **_):
     from cvwork.clv import unit_economics
     table = unit_economics(clv_table, spend)
     return table.loc[table["ltv_cac"].idxmax(), "channel"]
+
+
+@expected("04.1")
+def _champions(rfm, **_):
+    return int((rfm["segment"] == "冠军客户").sum())
+
+
+@expected("04.2")
+def _eight_class_of_recent_big_rare(**_):
+    from cvwork.rfm import EIGHT_CLASSES
+    return EIGHT_CLASSES[(True, False, True)]   # recent, rare, big
+
+
+@expected("04.3")
+def _f_scores_of_once_buyers(rfm, **_):
+    return set(rfm.loc[rfm["frequency"] == rfm["frequency"].min(), "F"])
+
+
+@expected("05.1")
+def _pareto(sales, **_):
+    from cvwork.abc import abc_analysis, pareto_point
+    return pareto_point(abc_analysis(sales), 0.8)
+
+
+@expected("05.2")
+def _class_a_count(sales, a, b, **_):
+    from cvwork.abc import abc_analysis
+    return int((abc_analysis(sales, a=a, b=b)["abc_class"] == "A").sum())
+
+
+@expected("05.3")
+def _stars(quadrants, **_):
+    return int((quadrants["quadrant"] == "明星客户").sum())

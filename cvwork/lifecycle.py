@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-from cvwork.errors import InputError
+from cvwork.errors import InputError, require_columns
 
 
 def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str = "customer",
@@ -25,10 +25,7 @@ def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str
     """
     import pandas as pd
 
-    for col in (customer, date):
-        if col not in transactions.columns:
-            raise InputError(f"缺少必需列 '{col}' (missing required column '{col}'); "
-                             f"表中的列 (columns): {', '.join(map(str, transactions.columns))}")
+    require_columns(transactions, (customer, date))
     periods = transactions[date].dt.to_period(freq)
     seen = {p: set(group) for p, group in transactions.groupby(periods)[customer]}
     span = pd.period_range(periods.min(), periods.max(), freq=freq)

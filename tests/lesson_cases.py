@@ -64,3 +64,24 @@ def verify_03(out_dir, nb):
 
 
 ALT_RUNS["03"] = Case(lambda tmp: {"customers_path": None, "lifespan_years": 2.0, "margin": 0.25}, verify_03)
+
+
+def verify_04(out_dir, nb):
+    from cvwork import load_sample
+    sales = load_sample("sales")
+    table = pd.read_csv(out_dir / "rfm_table.csv", encoding="utf-8-sig")
+    assert len(table) == sales.loc[sales["product"] == "云存储服务", "customer"].nunique()
+    assert table[["R", "F", "M"]].isin(range(1, 6)).all().all()
+    assert "分析日期 2025-12-31" in outputs_text(nb) or "分析日期 2026-01-01" in outputs_text(nb)
+
+
+def verify_05(out_dir, nb):
+    table = pd.read_csv(out_dir / "abc_table.csv", encoding="utf-8-sig")
+    assert table["customer"].tolist() == ["丁公司", "戊公司", "乙公司", "甲公司", "丙公司"]
+    assert table["abc_class"].tolist() == ["A", "A", "B", "C", "C"]          # a = 0.7, b = 0.9 by hand
+    text = outputs_text(nb)
+    assert "40.0% 的客户贡献了 70% 的销售额" in text and "✅ 练习 05.2" in text
+
+
+ALT_RUNS["04"] = Case(lambda tmp: {"product": "云存储服务", "as_of": None}, verify_04)
+ALT_RUNS["05"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "a": 0.7, "b": 0.9}, verify_05)

@@ -1,0 +1,71 @@
+"""Time rfm_table end to end on 1,000,000 lines / 100,000 customers / two years,
+beside a plain pandas groupby of the same three figures, in the same run.
+
+    .venv/bin/python benchmarks/bench_rfm.py [--lines N] [--customers N] [--repeat K]
+
+Prints the median of K runs of each and their ratio.  Not a test: nothing is asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+
+from cvwork.rfm import rfm_table
+
+
+def generate(lines: int, customers: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    weight = rng.lognormal(0, 1.5, customers)
+    extra = rng.choice(customers, lines - customers, p=weight / weight.sum())
+    cust = rng.permutation(np.r_[np.arange(customers), extra])  # every customer buys at least once
+    days = rng.integers(0, 730, lines)
+    return pd.DataFrame({
+        "customer": pd.Index([f"C{i:06d}" for i in range(customers)])[cust],
+        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
+        "amount": rng.lognormal(8, 1, lines).round(2),
+        "order_id": [f"O{i:07d}" for i in rng.integers(0, lines // 2, lines)],
+    })
+
+
+def plain_groupby(t: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    g = t.groupby("customer")
+    return pd.DataFrame({"recency_days": (as_of - g["date"].max()).dt.days,
+                         "frequency": g["order_id"].nunique(), "monetary": g["amount"].sum()})
+
+
+def median_seconds(func, repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    t = generate(args.lines, args.customers)
+    as_of = pd.Timestamp("2026-01-01")
+    full = median_seconds(lambda: rfm_table(t, as_of=as_of), args.repeat)
+    plain = median_seconds(lambda: plain_groupby(t, as_of), args.repeat)
+    tracemalloc.start()
+    rfm_table(t, as_of=as_of)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(f"{args.lines:,} lines, {t['customer'].nunique():,} customers, median of {args.repeat}")
+    print(f"rfm_table (scores + segments): {full:.3f} s, peak extra memory {peak:.0f} MiB")
+    print(f"plain pandas groupby (R, F, M only): {plain:.3f} s")
+    print(f"ratio rfm_table / groupby: {full / plain:.2f}")
+
+
+if __name__ == "__main__":
+    main()
