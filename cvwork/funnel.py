@@ -121,3 +121,119 @@ def revenue_buckets(sales: "pd.DataFrame", product: str | None = None,
     out["customer_share"] = out["customers"] / n if n else 0.0
     out["revenue_share"] = out["revenue"] / total if total else 0.0
     return out
+
+
+#: Stage models found in the seeds (lesson 09); any ordered list works.
+STAGE_MODELS = {
+    "四阶段客户漏斗": ["目标市场", "潜在客户", "目标客户", "签约客户"],
+    "大客户五阶段": ["潜在客户开发", "需求了解与分析", "产品演示与方案制定", "商务谈判与签约", "售后服务与持续跟进"],
+    "六阶段销售漏斗": ["线索", "初步接触", "需求确认", "方案报价", "商务谈判", "赢单"],
+}
+
+
+def check_stages(values: "pd.Series", stages: Sequence[str]) -> None:
+    """A clear error listing stage names that are not in the model."""
+    unknown = sorted(set(values.dropna().astype(str)) - set(stages))
+    if unknown:
+        raise InputError(f"未知的阶段名 (unknown stage names): {', '.join(unknown)}; "
+                         f"阶段模型 (stage model): {' > '.join(stages)}; 请统一阶段名称或传入 stages= (fix the names or pass stages=)")
+
+
+def stage_depth(history: "pd.DataFrame", stages: Sequence[str], opportunity: str = "opportunity_id",
+                stage: str = "stage") -> "pd.Series":
+    """Index of the furthest stage each opportunity reached (skipped stages count as passed)."""
+    check_stages(history[stage], stages)
+    order = {s: i for i, s in enumerate(stages)}
+    return history[stage].map(order).groupby(history[opportunity]).max()
+
+
+def stage_conversion(data: "pd.DataFrame | pd.Series | dict", stages: Sequence[str], *,
+                     opportunity: str = "opportunity_id", stage: str = "stage", entered: str = "entered",
+                     still_open: Sequence[str] = (), benchmarks: "dict[str, float] | None" = None) -> "pd.DataFrame":
+    """Entered, advanced and lost per stage, conversions and the bottleneck.
+
+    ``data`` is either a stage history (one row per opportunity and stage
+    reached, with the date ``entered``) or plain counts per stage (a dict or
+    Series ``{stage: count}``).  ``still_open`` lists opportunity ids that
+    are still in progress: they are neither advanced nor lost.
+
+    Returns one row per stage: ``entered``, ``advanced`` (reached the next
+    stage), ``lost``, ``open``, ``conversion`` (advanced / entered),
+    ``loss_rate``, ``cumulative`` (share of the first stage that got this far),
+    ``avg_days`` in the stage (history only) and ``bottleneck`` (True on the
+    transition with the lowest conversion, or, given ``benchmarks`` per stage,
+    the one furthest below its benchmark).  The last stage has no transition.
+    Overall conversion = product of the stage conversions = last / first.
+
+    >>> stage_conversion({"线索": 100, "商机": 40, "赢单": 10}, ["线索", "商机", "赢单"])["conversion"].tolist()
+    [0.4, 0.25, nan]
+    """
+    import numpy as np
+    import pandas as pd
+
+    stages = list(stages)
+    if isinstance(data, (dict, pd.Series)):
+        counts = pd.Series(data, dtype=float)
+        check_stages(pd.Series(counts.index), stages)
+        entered_n = counts.reindex(stages, fill_value=0).to_numpy()
+        open_n, days = np.zeros(len(stages)), np.full(len(stages), np.nan)
+    else:
+        require_columns(data, (opportunity, stage))
+        depth = stage_depth(data, stages, opportunity, stage)
+        entered_n = np.array([(depth >= k).sum() for k in range(len(stages))], dtype=float)
+        is_open = depth.index.isin(list(still_open))
+        open_n = np.array([((depth == k) & is_open).sum() for k in range(len(stages))], dtype=float)
+        days = _days_in_stage(data, stages, opportunity, stage, entered)
+    if np.any(np.diff(entered_n) > 0):
+        raise InputError(f"后一阶段的数量不能多于前一阶段 (a later stage cannot hold more than the one before): "
+                         f"{dict(zip(stages, entered_n.astype(int)))}")
+    advanced = np.r_[entered_n[1:], np.nan]
+    out = pd.DataFrame({"stage": stages, "entered": entered_n, "advanced": advanced,
+                        "open": open_n, "avg_days": days})
+    out["lost"] = out["entered"] - out["advanced"] - out["open"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["conversion"] = out["advanced"] / out["entered"]
+        out["cumulative"] = out["entered"] / entered_n[0] if entered_n[0] else np.nan
+    out["loss_rate"] = 1 - out["conversion"]
+    out["benchmark"] = [np.nan if benchmarks is None else benchmarks.get(s, np.nan) for s in stages]
+    gap = out["conversion"] - out["benchmark"] if benchmarks else out["conversion"]
+    out["bottleneck"] = out.index == gap.idxmin() if gap.notna().any() else False
+    for col in ("entered", "advanced", "lost", "open"):
+        out[col] = out[col].astype("Int64")
+    cols = ["stage", "entered", "advanced", "lost", "open", "conversion", "loss_rate", "cumulative",
+            "avg_days", "benchmark", "bottleneck"]
+    return out[cols]
+
+
+def _days_in_stage(history: "pd.DataFrame", stages: list[str], opportunity: str, stage: str,
+                   entered: str) -> "np.ndarray":
+    """Mean days between entering a stage and entering the next, over those that advanced."""
+    import numpy as np
+
+    if entered not in history.columns:
+        return np.full(len(stages), np.nan)
+    wide = history.pivot_table(index=opportunity, columns=stage, values=entered, aggfunc="min")
+    wide = wide.reindex(columns=stages)
+    spans = [(wide[b] - wide[a]).dt.days.mean() for a, b in zip(stages[:-1], stages[1:])]
+    return np.array([*spans, np.nan], dtype=float)
+
+
+def overall_conversion(table: "pd.DataFrame") -> float:
+    """Share of the first stage that reached the last: the product of stage conversions."""
+    return float(table["entered"].iloc[-1] / table["entered"].iloc[0]) if table["entered"].iloc[0] else float("nan")
+
+
+def conversion_by(history: "pd.DataFrame", stages: Sequence[str], groups: "pd.Series",
+                  opportunity: str = "opportunity_id", stage: str = "stage") -> "pd.DataFrame":
+    """Stage-to-stage conversion per group (owner, region, ...): rows = groups,
+    columns = transitions "A→B"; ``groups`` maps opportunity id to group."""
+    import pandas as pd
+
+    depth = stage_depth(history, stages, opportunity, stage)
+    group_of = depth.index.map(groups)
+    rows = {}
+    for name, d in depth.groupby(group_of):
+        entered = [(d >= k).sum() for k in range(len(stages))]
+        rows[name] = [entered[k + 1] / entered[k] if entered[k] else float("nan") for k in range(len(stages) - 1)]
+    cols = [f"{a}→{b}" for a, b in zip(stages[:-1], stages[1:])]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=cols).rename_axis(groups.name or "group")

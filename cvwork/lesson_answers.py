@@ -86,3 +86,42 @@ def _class_a_count(sales, a, b, **_):
 @expected("05.3")
 def _stars(quadrants, **_):
     return int((quadrants["quadrant"] == "明星客户").sum())
+
+
+@expected("09.1")
+def _overall(history, stages, **_):
+    from cvwork.funnel import overall_conversion, stage_conversion
+    return overall_conversion(stage_conversion(history, stages))
+
+
+@expected("09.2")
+def _bottleneck(history, stages, **_):
+    from cvwork.funnel import stage_conversion
+    table = stage_conversion(history, stages)
+    return table.loc[table["bottleneck"], "stage"].iloc[0]
+
+
+@expected("09.3")
+def _leaking_team(history, stages, groups, **_):
+    from cvwork.funnel import conversion_by
+    grid = conversion_by(history, stages, groups)
+    return grid.stack().idxmin()[0]
+
+
+@expected("10.1")
+def _win_rate(opps, **_):
+    from cvwork.forecast import win_rate
+    return win_rate(opps)
+
+
+@expected("10.2")
+def _commit_total(opps, as_of, **_):
+    from cvwork.forecast import forecast_categories
+    cats = forecast_categories(opps, as_of)
+    return float((opps["amount"] * opps["probability"])[cats == "承诺"].sum())
+
+
+@expected("10.3")
+def _coverage(open_amount, quota, closed_won, **_):
+    from cvwork.forecast import coverage
+    return coverage(open_amount, quota, closed_won)

@@ -211,7 +211,7 @@ def opportunities(cust: pd.DataFrame | None = None, n: int = 720, seed: int = 31
     touches = rng.poisson(2 + urgency)
     logit = -3.2 + 0.45 * need + 0.3 * urgency + 1.2 * np.minimum(budget / amount, 1.5) + 0.25 * np.minimum(past, 4) + 0.06 * touches
     p_win = 1 / (1 + np.exp(-logit))
-    depth = np.array([_depth(rng, p) for p in p_win])  # index of last stage reached
+    depth = np.array([_depth(rng, p, r) for p, r in zip(p_win, pick["region"])])  # last stage reached
     hist, closed, outcome = [], [], []
     for i in range(n):
         day = created[i]
@@ -228,7 +228,7 @@ def opportunities(cust: pd.DataFrame | None = None, n: int = 720, seed: int = 31
                         "region": pick["region"], "owner": pick["owner"],
                         "stage": [STAGES[d] for d in depth], "amount": amount,
                         "probability": [STAGE_PROB[STAGES[d]] for d in depth], "created": created,
-                        "expected_close": created + pd.to_timedelta(rng.integers(45, 200, n), unit="D"),
+                        "expected_close": created + pd.to_timedelta(np.clip(rng.normal(150, 45, n), 30, None).astype(int), unit="D"),
                         "closed": closed, "outcome": outcome, "need_specificity": need, "urgency": urgency,
                         "budget": budget, "past_purchases": past, "interactions_90d": touches,
                         "shortlisted_vendors": rng.integers(1, 6, n)})
@@ -236,11 +236,16 @@ def opportunities(cust: pd.DataFrame | None = None, n: int = 720, seed: int = 31
     return opp, stages
 
 
-def _depth(rng: np.random.Generator, p_win: float) -> int:
+#: the planted bottleneck: 需求确认 -> 方案报价 loses more everywhere, and 华北
+#: also leaks at 方案报价 -> 商务谈判 (the team that quotes badly)
+STEP_FACTOR = {2: 0.72}
+REGION_STEP_FACTOR = {("华北", 3): 0.65}
+
+
+def _depth(rng: np.random.Generator, p_win: float, region: str) -> int:
     """How far an opportunity gets: each step passed with a probability tied to p_win."""
-    step = 0.6 + 0.3 * p_win
     k = 0
-    while k < 5 and rng.random() < step:
+    while k < 5 and rng.random() < (0.62 + 0.32 * p_win) * STEP_FACTOR.get(k, 1.0) * REGION_STEP_FACTOR.get((region, k), 1.0):
         k += 1
     return k
 

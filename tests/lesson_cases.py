@@ -85,3 +85,38 @@ def verify_05(out_dir, nb):
 
 ALT_RUNS["04"] = Case(lambda tmp: {"product": "云存储服务", "as_of": None}, verify_04)
 ALT_RUNS["05"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "a": 0.7, "b": 0.9}, verify_05)
+
+
+def other_stage_model(tmp_path):
+    """The 4-stage customer funnel of seed 004 with English-free ids, written as files."""
+    stages = ["目标市场", "潜在客户", "目标客户", "签约客户"]
+    depth = {"A": 4, "B": 3, "C": 2, "D": 2, "E": 1, "F": 1, "G": 1, "H": 4}
+    rows = [(o, stages[k], f"2025-0{k + 1}-01") for o, d in depth.items() for k in range(d)]
+    hist = tmp_path / "stages.csv"
+    pd.DataFrame(rows, columns=["opportunity_id", "stage", "entered"]).to_csv(hist, index=False, encoding="utf-8-sig")
+    opp = tmp_path / "opps.csv"
+    pd.DataFrame({"opportunity_id": list(depth), "region": ["东", "东", "东", "东", "西", "西", "西", "西"],
+                  "outcome": ["赢单", "输单", "输单", "进行中", "输单", "输单", "进行中", "赢单"]}).to_csv(
+        opp, index=False, encoding="utf-8-sig")
+    return {"opportunities_path": str(opp), "stages_path": str(hist), "stages": stages}
+
+
+def verify_09(out_dir, nb):
+    table = pd.read_csv(out_dir / "stage_conversion.csv", encoding="utf-8-sig")
+    assert table["entered"].tolist() == [8, 5, 3, 2]
+    assert table["bottleneck"].tolist() == [False, True, False, False]     # 3/5 < 5/8 < 2/3
+    assert "总转化率 25.0%" in outputs_text(nb)
+
+
+ALT_RUNS["09"] = Case(other_stage_model, verify_09)
+
+
+def verify_10(out_dir, nb):
+    forecast = pd.read_csv(out_dir / "weighted_forecast.csv", encoding="utf-8-sig")
+    assert "2025Q3" in set(forecast["period"])
+    text = outputs_text(nb)
+    assert "2025Q3 的加权预测" in text and "指标 2,000,000 元" in text
+
+
+ALT_RUNS["10"] = Case(lambda tmp: {"as_of": "2025-07-01", "quota": 2000000,
+                                   "backtest_quarters": ["2025Q1", "2025Q2"]}, verify_10)

@@ -14,13 +14,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def funnel_chart(values: Sequence[float], labels: Sequence[str], *, inverse: bool = True,
                  title: str = "客户漏斗图", ax: "Axes | None" = None,
-                 value_format: str = "{:,.0f}") -> "Figure":
+                 value_format: str = "{:,.0f}", between: Sequence[str] | None = None) -> "Figure":
     """A funnel drawn the way ``rAmCharts::amFunnel`` draws it.
 
     Slices are stacked top to bottom in the given order, each slice's height
     proportional to its value; ``inverse=True`` (the R example) turns the
     funnel into a pyramid with its point at the top.  Labels ``描述: 数值``
-    sit at the right with a leader line.
+    sit at the right with a leader line; ``between`` (one text per pair of
+    neighbouring slices, e.g. the conversion rate) is written at the left of
+    each boundary.
     """
     import numpy as np
 
@@ -42,7 +44,9 @@ def funnel_chart(values: Sequence[float], labels: Sequence[str], *, inverse: boo
         edge = float(half_width(np.array([mid]))[0])
         ax.plot([edge, 0.62, 0.66], [-mid, -label_y[i], -label_y[i]], color="#888888", linewidth=0.8)
         ax.text(0.68, -label_y[i], f"{labels[i]}: {value_format.format(vals[i])}", va="center", fontsize=11)
-    ax.set_xlim(-0.55, 1.35)
+    for k, text in enumerate(between or []):
+        ax.text(-0.5, -bottoms[k], text, ha="right", va="center", fontsize=10, color="#444444")
+    ax.set_xlim(-0.85 if between else -0.55, 1.35)
     ax.set_ylim(-1.04, 0.04)
     ax.axis("off")
     ax.set_title(title)

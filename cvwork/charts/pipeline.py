@@ -1,0 +1,70 @@
+"""Pipeline figures: conversion funnel, conversion by team, forecast and backtest (09, 10)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cvwork.charts import PALETTE, _axes, use_course_style
+from cvwork.charts.funnel import funnel_chart
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def conversion_funnel(table: "pd.DataFrame", *, title: str = "销售漏斗与阶段转化率",
+                      ax: "Axes | None" = None) -> "Figure":
+    """Funnel of opportunities entering each stage, conversion written between slices,
+    the bottleneck marked."""
+    notes = []
+    for row in table.iloc[:-1].itertuples():
+        mark = "  ← 瓶颈" if row.bottleneck else ""
+        notes.append(f"转化 {row.conversion:.0%}{mark}")
+    return funnel_chart(table["entered"].astype(float), [f"{s}" for s in table["stage"]], inverse=False,
+                        title=title, ax=ax, between=notes)
+
+
+def conversion_heatmap(grid: "pd.DataFrame", *, title: str = "各团队的阶段转化率",
+                       ax: "Axes | None" = None) -> "Figure":
+    """Groups x transitions; the weakest cell of each column stands out."""
+    import seaborn as sns
+
+    fig, ax = _axes(ax, (9, 0.6 * len(grid) + 1.8))
+    sns.heatmap(grid, annot=True, fmt=".0%", cmap="RdYlGn", vmin=0.3, vmax=1.0, cbar=False, linewidths=0.5, ax=ax)
+    use_course_style()
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", rotation=0)
+    ax.tick_params(axis="y", rotation=0)
+    ax.set_title(title)
+    return fig
+
+
+def forecast_bars(table: "pd.DataFrame", *, title: str = "按预计成交季度的加权预测", ax: "Axes | None" = None) -> "Figure":
+    """Stacked bars per period, one colour per forecast category (the 合计 column is skipped)."""
+    fig, ax = _axes(ax, (9, 4.5))
+    colors = {"已成交": PALETTE[0], "承诺": PALETTE[5], "最佳": PALETTE[3], "管道": PALETTE[2], "已忽略": PALETTE[7]}
+    bottom = None
+    for cat in [c for c in table.columns if c in colors]:
+        values = table[cat] / 10_000
+        ax.bar(table.index, values, bottom=bottom, color=colors[cat], label=cat)
+        bottom = values if bottom is None else bottom + values
+    ax.set_ylabel("金额（万元）")
+    ax.set_title(title)
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def backtest_lines(table: "pd.DataFrame", *, title: str = "预测与实际：回测", ax: "Axes | None" = None) -> "Figure":
+    """Forecast made at the start of each quarter against the amount actually won."""
+    fig, ax = _axes(ax, (8, 4.5))
+    ax.plot(table["quarter"], table["actual"] / 10_000, marker="o", color=PALETTE[0], label="实际赢单")
+    for col, color, name in (("forecast", PALETTE[4], "季初加权预测"), ("forecast_calibrated", PALETTE[3], "用历史概率的预测")):
+        if col in table:
+            ax.plot(table["quarter"], table[col] / 10_000, marker="s", linestyle="--", color=color, label=name)
+    ax.set_ylabel("金额（万元）")
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    return fig
