@@ -125,3 +125,39 @@ def _commit_total(opps, as_of, **_):
 def _coverage(open_amount, quota, closed_won, **_):
     from cvwork.forecast import coverage
     return coverage(open_amount, quota, closed_won)
+
+
+@expected("06.1")
+def _hand_nps(**_):
+    from cvwork.nps import nps
+    return nps([10, 9, 8, 7, 6, 10, 3, 9, 9, 5]).score
+
+
+@expected("06.2")
+def _survey_nps(survey, **_):
+    from cvwork.nps import nps
+    return nps(survey["score"]).score
+
+
+@expected("06.3")
+def _repeat_rate(sales, **_):
+    from cvwork.lifecycle import repeat_purchase_rate
+    return repeat_purchase_rate(sales)
+
+
+@expected("07.1")
+def _silent_count(stages, **_):
+    return int((stages["stage"] == "沉默客户").sum())
+
+
+@expected("07.2")
+def _went_silent(sales, start, end, **_):
+    from cvwork.lifecycle import stage_transitions
+    t = stage_transitions(sales, start, end)
+    return int(t.loc["活跃客户", "沉默客户"]) if "活跃客户" in t.index and "沉默客户" in t.columns else 0
+
+
+@expected("07.3")
+def _first_call(stages, **_):
+    silent = stages[stages["stage"] == "沉默客户"]
+    return silent.sort_values(["revenue", "customer"], ascending=[False, True])["customer"].iloc[0]

@@ -261,7 +261,7 @@ def survey(cust: pd.DataFrame | None = None, n: int = 900, seed: int = 41) -> pd
     rng = np.random.default_rng(seed)
     pick = cust.iloc[rng.integers(len(cust), size=n)].reset_index(drop=True)
     churned = (pick["last_active"] < END - pd.Timedelta(days=180)).to_numpy()
-    raw = rng.normal(np.where(churned, 6.0, 8.0), 1.9)
+    raw = rng.normal(np.where(churned, 6.0, 8.4), 1.8)
     score = np.clip(np.rint(raw), 0, 10).astype(int)
     group = np.where(score >= 9, "推荐者", np.where(score >= 7, "被动者", "贬损者"))
     segment = np.where(pick["size"] > 2.0, "大客户", np.where(pick["size"] > 0.7, "中型客户", "小客户"))

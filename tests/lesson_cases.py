@@ -120,3 +120,30 @@ def verify_10(out_dir, nb):
 
 ALT_RUNS["10"] = Case(lambda tmp: {"as_of": "2025-07-01", "quota": 2000000,
                                    "backtest_quarters": ["2025Q1", "2025Q2"]}, verify_10)
+
+
+def small_survey(tmp_path):
+    path = tmp_path / "survey.csv"
+    pd.DataFrame({"respondent": list("abcdef"), "score": [10, 9, 0, 7, None, 10],
+                  "date": ["2025-01-05", "2025-02-01", "2025-02-03", "2025-04-01", "2025-04-02", "2025-05-01"],
+                  "segment": ["大", "大", "小", "小", "小", "大"]}).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def verify_06(out_dir, nb):
+    seg = pd.read_csv(out_dir / "nps_by_segment.csv", encoding="utf-8-sig").set_index("segment")
+    assert seg.loc["大", "nps"] == 100 and seg.loc["小", "nps"] == -50      # 小: one detractor, one passive
+    text = outputs_text(nb)
+    assert "有效答卷 5 份（未作答 1 份）" in text and "NPS = 40.0" in text
+
+
+def verify_07(out_dir, nb):
+    stages = pd.read_csv(out_dir / "lifecycle_stages.csv", encoding="utf-8-sig")
+    assert set(stages["stage"]) <= {"新客户", "活跃客户", "沉默客户", "流失客户"}   # no leads given
+    assert len(stages) == 5                                                  # the five GBK customers
+    assert "潜在客户" not in set(stages["stage"])
+
+
+ALT_RUNS["06"] = Case(lambda tmp: {"survey_path": str(small_survey(tmp)), "trend_freq": "M"}, verify_06)
+ALT_RUNS["07"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "leads_path": None, "as_of": "2025-12-31",
+                                   "compare_from": "2025-03-01"}, verify_07)

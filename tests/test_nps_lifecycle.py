@@ -1,0 +1,99 @@
+"""NPS worked by hand (with its interval) and lifecycle stages read off a small log."""
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cvwork import InputError
+from cvwork import lifecycle as lc
+from cvwork.nps import nps, nps_by, score_distribution
+
+
+def test_nps_by_hand():
+    r = nps([10, 9, 9, 8, 7, 6, 3, 10, 10, 5, None])
+    # promoters 5, passives 2, detractors 3 of n = 10; p = .5, d = .3
+    assert (r.promoters, r.passives, r.detractors, r.n, r.missing) == (5, 2, 3, 10, 1)
+    assert r.score == pytest.approx(20.0)
+    se = 100 * math.sqrt((0.5 + 0.3 - 0.2 ** 2) / 10)           # = 27.5681...
+    assert r.se == pytest.approx(se) and r.se == pytest.approx(27.5681, abs=1e-4)
+    assert (r.ci_low, r.ci_high) == (pytest.approx(20 - 1.959964 * se), pytest.approx(20 + 1.959964 * se))
+
+
+def test_nps_extremes_and_errors():
+    assert nps([10] * 7).score == 100 and nps([10] * 7).se == 0
+    assert nps([0, 0]).score == -100
+    with pytest.raises(InputError, match=r"whole numbers 0-10.*7\.5"):
+        nps([9, 7.5])
+    with pytest.raises(InputError, match="11"):
+        nps([11])
+    with pytest.raises(InputError, match="'很好'"):
+        nps(pd.Series([9, "很好"]))
+    with pytest.raises(InputError, match="no valid answers"):
+        nps([None, None])
+
+
+def test_nps_by_and_distribution():
+    s = pd.DataFrame({"seg": ["a", "a", "b", "b", "b"], "score": [10, 0, 9, 9, 8]})
+    out = nps_by(s, "seg").set_index("seg")
+    assert out.loc["a", "nps"] == 0 and out.loc["b", "nps"] == pytest.approx(200 / 3)
+    d = score_distribution(s["score"])
+    assert d["answers"].sum() == 5 and d.loc[d["score"] == 9, "group"].item() == "推荐者"
+
+
+@given(st.lists(st.integers(0, 10), min_size=1, max_size=200))
+def test_nps_invariants(scores):
+    r = nps(scores)
+    assert -100 <= r.score <= 100 and r.ci_low <= r.score <= r.ci_high
+    assert r.promoters + r.passives + r.detractors == r.n == len(scores)
+
+
+LOG = pd.DataFrame({
+    "customer": ["new", "active", "active", "silent", "lost", "future"],
+    "date": pd.to_datetime(["2025-11-15", "2024-01-10", "2025-10-01", "2025-03-01", "2024-06-01", "2026-02-01"]),
+    "amount": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
+})
+
+
+def test_stages_read_off_by_hand():
+    out = lc.lifecycle_stages(LOG, "2026-01-01", leads=pd.Series(["潜在甲公司", "new", " n e w ", None]))
+    got = dict(zip(out["customer"], out["stage"].astype(str)))
+    assert got == {"new": "新客户", "active": "活跃客户", "silent": "沉默客户", "lost": "流失客户", "潜在甲公司": "潜在客户"}
+    assert out.set_index("customer").loc["active", "revenue"] == 50.0      # 'future' is after as_of: ignored
+
+
+def test_stage_edges_are_half_open():
+    day = pd.Timestamp("2026-01-01")
+    log = pd.DataFrame({"customer": ["a", "a", "b", "b"], "amount": 1.0,
+                        "date": [day - pd.Timedelta(days=400), day - pd.Timedelta(days=180),
+                                 day - pd.Timedelta(days=400), day - pd.Timedelta(days=365)]})
+    got = lc.lifecycle_stages(log, day).set_index("customer")["stage"].astype(str).to_dict()
+    assert got == {"a": "沉默客户", "b": "流失客户"}                        # exactly 180 -> silent, 365 -> lost
+    with pytest.raises(InputError, match="silent_days < churn_days"):
+        lc.lifecycle_stages(log, day, silent_days=400, churn_days=300)
+
+
+def test_counts_transitions_repeat_and_cohorts():
+    counts = lc.stage_counts(LOG, ["2026-01-01"])
+    assert counts.loc[pd.Timestamp("2026-01-01")].to_dict() == {"新客户": 1, "活跃客户": 1, "沉默客户": 1, "流失客户": 1}
+    moves = lc.stage_transitions(LOG, "2025-06-30", "2026-01-01")
+    assert moves.loc["未购买", "新客户"] == 1 and moves.loc["流失客户", "活跃客户"] == 1   # "active" came back
+    assert moves.loc["活跃客户", "沉默客户"] == 1 and moves.loc["流失客户", "流失客户"] == 1
+    assert moves.to_numpy().sum() == 4
+    assert lc.repeat_purchase_rate(LOG) == pytest.approx(1 / 5)
+    cohorts = lc.cohort_retention(pd.DataFrame({"customer": ["a", "a", "b"],
+                                                "date": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-01-20"])}))
+    assert cohorts.loc["2025-01", 0] == 1.0 and cohorts.loc["2025-01", 2] == 0.5
+
+
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 900)), min_size=1, max_size=60))
+def test_stages_partition_customers(lines):
+    log = pd.DataFrame(lines, columns=["customer", "day"])
+    log["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(log["day"], unit="D")
+    log["amount"] = 1.0
+    out = lc.lifecycle_stages(log, "2026-06-30")
+    assert out["customer"].is_unique and len(out) == log["customer"].nunique()
+    assert out["stage"].notna().all()
+    retention = lc.retention_rates(log, "Q")["retention"].dropna()
+    assert retention.between(0, 1).all()
