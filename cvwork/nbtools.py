@@ -35,10 +35,25 @@ def normalise(nb):
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
         if cell.cell_type == "code":
-            for out in cell.get("outputs", []):
+            cell.outputs = _coalesce_streams(cell.get("outputs", []))
+            for out in cell.outputs:
                 out.get("metadata", {}).pop("execution", None)
                 _mask_addresses(out)
     return nb
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Join neighbouring stdout (or stderr) chunks: how a print is split into
+    messages depends on timing, what it printed does not."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = prev["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
 
 
 def _mask_addresses(output) -> None:
