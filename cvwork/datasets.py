@@ -49,7 +49,8 @@ def load_sample(name: str = "sales") -> "pd.DataFrame":
     if name == "sales":
         from cvwork.io import read_sales
         return read_sales(path)
-    return pd.read_csv(path, parse_dates=DATES.get(name, []), encoding="utf-8-sig")
+    return pd.read_csv(path, parse_dates=DATES.get(name, []), encoding="utf-8-sig",
+                       dtype={"phone": "string"} if name == "leads" else None)
 
 
 def sample_frames() -> dict[str, "pd.DataFrame"]:

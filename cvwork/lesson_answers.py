@@ -161,3 +161,38 @@ def _went_silent(sales, start, end, **_):
 def _first_call(stages, **_):
     silent = stages[stages["stage"] == "沉默客户"]
     return silent.sort_values(["revenue", "customer"], ascending=[False, True])["customer"].iloc[0]
+
+
+@expected("01.1")
+def _qualified(screened, **_):
+    return int((screened["status"] == "合格").sum())
+
+
+@expected("01.2")
+def _qualified_with_rule(leads, rules, **_):
+    from cvwork.identify import screen_leads
+    return int((screen_leads(leads, rules=rules)["status"] == "合格").sum())
+
+
+@expected("01.3")
+def _best_source(screened, **_):
+    from cvwork.identify import qualified_rate_by
+    t = qualified_rate_by(screened, "source")
+    return t.loc[t["qualified_rate"].idxmax(), "source"]
+
+
+@expected("02.1")
+def _hand_score(**_):
+    return 0.25 * 75 + 0.20 * 50 + 0.25 * 80 + 0.15 * 40 + 0.15 * 30
+
+
+@expected("02.2")
+def _top_id(opps, weights, **_):
+    from cvwork.prioritize import score_opportunities
+    return score_opportunities(opps, weights)["opportunity_id"].iloc[0]
+
+
+@expected("02.3")
+def _high_tier(opps, weights, high, medium, **_):
+    from cvwork.prioritize import score_opportunities
+    return int((score_opportunities(opps, weights, high=high, medium=medium)["tier"] == "高").sum())

@@ -144,6 +144,8 @@ STAGES = ["线索", "初步接触", "需求确认", "方案报价", "商务谈�
 STAGE_PROB = {"线索": 0.05, "初步接触": 0.10, "需求确认": 0.25, "方案报价": 0.50,
               "商务谈判": 0.75, "赢单": 1.0}
 SOURCES = ["展会", "官网", "转介绍", "电话营销", "网络广告", "合作伙伴"]
+#: chance that a lead which never became a customer still fits the profile, by source
+SOURCE_FIT = {"展会": 0.45, "官网": 0.3, "转介绍": 0.7, "电话营销": 0.2, "网络广告": 0.12, "合作伙伴": 0.5}
 
 
 def leads(cust: pd.DataFrame | None = None, n_extra: int = 700, seed: int = 21) -> pd.DataFrame:
@@ -155,7 +157,9 @@ def leads(cust: pd.DataFrame | None = None, n_extra: int = 700, seed: int = 21) 
     won = cust[cust["first_purchase"] >= START]
     base = pd.concat([won, extra], ignore_index=True)
     n = len(base)
-    fit = np.r_[np.ones(len(won)), rng.random(len(extra)) < 0.35].astype(bool)
+    source = rng.choice(SOURCES, n, p=[0.22, 0.2, 0.12, 0.18, 0.16, 0.12])
+    fit_odds = pd.Series(source).map(SOURCE_FIT).to_numpy()
+    fit = np.r_[np.ones(len(won)), rng.random(len(extra)) < fit_odds[len(won):]].astype(bool)
     out = pd.DataFrame({
         "company": base["customer"], "contact": [_person(rng) for _ in range(n)],
         "phone": [f"1{rng.choice([3, 5, 8])}{rng.integers(10**8, 10**9)}" for _ in range(n)],
@@ -164,7 +168,7 @@ def leads(cust: pd.DataFrame | None = None, n_extra: int = 700, seed: int = 21) 
         "sites": np.where(fit, rng.integers(1, 12, n), rng.integers(1, 3, n)),
         "it_basics": np.where(fit | (rng.random(n) < 0.4), "是", "否"),
         "finance": rng.choice(["良好", "一般", "未知"], n, p=[0.5, 0.3, 0.2]),
-        "source": rng.choice(SOURCES, n, p=[0.22, 0.2, 0.12, 0.18, 0.16, 0.12]),
+        "source": source,
     })
     out["email"] = [f"contact{i:04d}@{['qq.com', '163.com', 'corp.cn'][i % 3]}" for i in range(n)]
     created = np.where(fit[: n] & (np.arange(n) < len(won)),
@@ -181,6 +185,9 @@ def _dirty_leads(out: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     for col in ("email", "employees", "industry"):
         out[col] = out[col].astype(object)
         out.loc[rng.random(n) < 0.04, col] = None
+    unreachable = rng.random(n) < 0.02
+    out.loc[unreachable, "phone"] = None
+    out.loc[unreachable, "email"] = None
     dups = out.sample(frac=0.08, random_state=int(rng.integers(1 << 30))).copy()
     variants = [lambda s: s.replace("有限公司", "有限责任公司"), lambda s: s.replace("有限公司", " 有限公司"),
                 lambda s: s[:2] + "（" + s[2:4] + "）" + s[4:], lambda s: s]

@@ -147,3 +147,23 @@ def verify_07(out_dir, nb):
 ALT_RUNS["06"] = Case(lambda tmp: {"survey_path": str(small_survey(tmp)), "trend_freq": "M"}, verify_06)
 ALT_RUNS["07"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "leads_path": None, "as_of": "2025-12-31",
                                    "compare_from": "2025-03-01"}, verify_07)
+
+
+def verify_01(out_dir, nb):
+    steps = pd.read_csv(out_dir / "screening_steps.csv", encoding="utf-8-sig")
+    assert steps["leads"].iloc[0] == steps["leads"].iloc[-1] + steps["lost"].sum()   # nothing disappears
+    screened = pd.read_csv(out_dir / "screened_leads.csv", encoding="utf-8-sig")
+    assert not screened.loc[screened["status"] == "合格", "industry"].isin(["制造"]).any()   # only 软件 is a target now
+    assert "✅ 练习 01.2" in outputs_text(nb)
+
+
+def verify_02(out_dir, nb):
+    ranked = pd.read_csv(out_dir / "opportunity_ranking.csv", encoding="utf-8-sig")
+    assert len(ranked) == 720                                           # all opportunities, not only open ones
+    need_only = (ranked["need_specificity"] - 1) / 4 * 100
+    assert ((ranked["score"] - need_only).abs() < 1e-9).all()           # the weight sits on one criterion
+    assert "✅ 练习 02.3" in outputs_text(nb)
+
+
+ALT_RUNS["01"] = Case(lambda tmp: {"industries": ["软件"], "min_employees": 100}, verify_01)
+ALT_RUNS["02"] = Case(lambda tmp: {"only_open": False, "weights": {"need_specificity": 1.0}, "high": 80}, verify_02)

@@ -60,3 +60,4 @@ from cvwork.charts.value import clv_histogram, ltv_cac_bars, sensitivity_lines, 
 from cvwork.charts.segments import pareto_chart, quadrant_scatter, rf_heatmap, segment_bars  # noqa: E402
 from cvwork.charts.pipeline import backtest_lines, conversion_funnel, conversion_heatmap, forecast_bars  # noqa: E402
 from cvwork.charts.loyalty import cohort_heatmap, nps_band, score_bars, stage_area  # noqa: E402
+from cvwork.charts.prospects import contribution_bars, rate_bars, screening_funnel  # noqa: E402

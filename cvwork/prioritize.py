@@ -1,0 +1,125 @@
+"""Opportunity scoring and ranking (lesson 02).
+
+Each criterion is scaled to 0-100 by a stated rule (``CRITERIA``), the
+weighted average of the scaled values is the score (0-100), and each
+criterion's contribution ``weight_i / sum(weights) x scaled_i`` is kept, so
+the contributions of a row add up to its score.  Ranks are 1..n with ties
+broken by opportunity id; tiers are 高 (score >= high), 中 (>= medium), 低.
+
+Default weights: need specificity 0.25 and budget fit 0.25 (without a clear
+need and money there is no deal), urgency 0.20 (decides *when*), past
+purchases and recent interactions 0.15 each (signs of a relationship, not of
+this deal).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+from cvwork.errors import InputError, require_columns
+
+#: criterion -> (Chinese name, the seed's heading, how it is scaled to 0-100)
+CRITERIA = {
+    "need_specificity": ("需求明确度", "需求评估", "1-5 分线性换算：1 -> 0，5 -> 100"),
+    "urgency": ("紧迫性", "需求评估", "1-5 分线性换算：1 -> 0，5 -> 100"),
+    "budget_fit": ("预算匹配", "预算分析", "预算 ÷ 商机金额，封顶 1，再乘 100"),
+    "past_purchases": ("过去购买", "购买可能性", "过去购买次数，5 次及以上为 100"),
+    "interactions_90d": ("近期互动", "购买可能性", "近 90 天互动次数，10 次及以上为 100"),
+}
+DEFAULT_WEIGHTS = {"need_specificity": 0.25, "urgency": 0.20, "budget_fit": 0.25,
+                   "past_purchases": 0.15, "interactions_90d": 0.15}
+SCALES = {"need_specificity": (1, 5), "urgency": (1, 5)}
+
+
+def scaled_criteria(opps: "pd.DataFrame") -> "pd.DataFrame":
+    """The five criteria on a 0-100 scale, one column each (validated)."""
+    import pandas as pd
+
+    require_columns(opps, ("need_specificity", "urgency", "budget", "amount", "past_purchases", "interactions_90d"),
+                    "商机表")
+    for col, (lo, hi) in SCALES.items():
+        bad = ~opps[col].between(lo, hi)
+        if bad.any():
+            i = bad.idxmax()
+            raise InputError(f"'{col}' 必须在 {lo}-{hi} 之间 (must be within {lo}-{hi}): 第 {i} 行是 {opps.at[i, col]!r} "
+                             f"(row {i} is {opps.at[i, col]!r}); 请更正 (fix it)")
+    for col in ("budget", "amount", "past_purchases", "interactions_90d"):
+        bad = opps[col].isna() | (opps[col] < 0)
+        if bad.any():
+            i = bad.idxmax()
+            raise InputError(f"'{col}' 不能为空或负数 (must be a number >= 0): 第 {i} 行是 {opps.at[i, col]!r} (row {i})")
+    amount = opps["amount"].where(opps["amount"] > 0)
+    return pd.DataFrame({
+        "need_specificity": (opps["need_specificity"] - 1) / 4 * 100,
+        "urgency": (opps["urgency"] - 1) / 4 * 100,
+        "budget_fit": (opps["budget"] / amount).clip(upper=1).fillna(0) * 100,
+        "past_purchases": opps["past_purchases"].clip(upper=5) / 5 * 100,
+        "interactions_90d": opps["interactions_90d"].clip(upper=10) / 10 * 100,
+    }, index=opps.index)
+
+
+def _normalised(weights: Mapping[str, float] | None) -> dict[str, float]:
+    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    unknown = sorted(set(w) - set(CRITERIA))
+    if unknown:
+        raise InputError(f"未知的评分项 (unknown criteria): {', '.join(unknown)}; 可用 (known): {', '.join(CRITERIA)}")
+    if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
+        raise InputError(f"权重必须非负且不能全为 0 (weights must be >= 0 and not all zero), 收到 (got) {w}")
+    total = sum(w.values())
+    return {k: w.get(k, 0.0) / total for k in CRITERIA}
+
+
+def score_opportunities(opps: "pd.DataFrame", weights: Mapping[str, float] | None = None,
+                        high: float = 70, medium: float = 40, id_col: str = "opportunity_id") -> "pd.DataFrame":
+    """Score, rank and tier opportunities; returns them sorted by rank with
+    ``contrib_<criterion>`` columns that add up to ``score``.
+
+    >>> import pandas as pd
+    >>> o = pd.DataFrame({"opportunity_id": ["a"], "need_specificity": [5], "urgency": [3], "budget": [100],
+    ...                   "amount": [100], "past_purchases": [0], "interactions_90d": [10]})
+    >>> round(score_opportunities(o)["score"].iloc[0], 1)   # 25 + 10 + 25 + 0 + 15
+    75.0
+    """
+    if not 0 <= medium <= high <= 100:
+        raise InputError(f"档位阈值需满足 0 <= medium <= high <= 100 (need 0 <= medium <= high <= 100), "
+                         f"收到 (got) high={high}, medium={medium}")
+    w = _normalised(weights)
+    scaled = scaled_criteria(opps)
+    out = opps.copy()
+    for k in CRITERIA:
+        out[f"contrib_{k}"] = scaled[k] * w[k]
+    out["score"] = sum(out[f"contrib_{k}"] for k in CRITERIA)
+    out = out.sort_values(["score", id_col], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    out["tier"] = ["高" if s >= high else ("中" if s >= medium else "低") for s in out["score"]]
+    return out
+
+
+def meets_seed_check(opps: "pd.DataFrame", as_of: str, max_vendors: int = 3, min_probability: float = 0.5,
+                     months: int = 3) -> "pd.Series":
+    """Seed 004's third opportunity review: shortlisted among at most three
+    vendors and at least 50% likely to sign within three months."""
+    import pandas as pd
+
+    require_columns(opps, ("shortlisted_vendors", "probability", "expected_close"), "商机表")
+    horizon = pd.Timestamp(as_of) + pd.DateOffset(months=months)
+    return ((opps["shortlisted_vendors"] <= max_vendors) & (opps["probability"] >= min_probability)
+            & (opps["expected_close"] <= horizon))
+
+
+def rank_stability(opps: "pd.DataFrame", weights: Mapping[str, float] | None = None, top: int = 10,
+                   change: float = 0.2, id_col: str = "opportunity_id") -> "pd.DataFrame":
+    """How many of the top ``top`` stay in the top when one weight moves by +-``change``."""
+    import pandas as pd
+
+    base_w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    base = set(score_opportunities(opps, base_w, id_col=id_col)[id_col].head(top))
+    rows = []
+    for k in CRITERIA:
+        for sign in (+1, -1):
+            moved = {**base_w, k: base_w.get(k, 0.0) * (1 + sign * change)}
+            now = set(score_opportunities(opps, moved, id_col=id_col)[id_col].head(top))
+            rows.append((CRITERIA[k][0], f"{sign * change:+.0%}", len(base & now), sorted(now - base)))
+    return pd.DataFrame(rows, columns=["criterion", "weight_change", "still_in_top", "new_entries"])
