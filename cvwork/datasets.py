@@ -30,11 +30,28 @@ SALES_HEADERS = {"date": "日期", "order_id": "单据编号", "customer": "客�
 FROZEN = (2026, 1, 1, 0, 0, 0)
 
 
+CDNOW = {"cdnow_sample": ("CDNOW_sample.txt", ["customer", "sample_id", "date", "cds", "amount"]),
+         "cdnow_master": ("CDNOW_master.txt", ["customer", "date", "cds", "amount"])}
+
+
+def load_cdnow(name: str = "cdnow_sample") -> "pd.DataFrame":
+    """The CDNOW purchase logs (1997-01 to 1998-06): ``customer``, ``date``,
+    ``cds``, ``amount`` (US dollars); the sample adds its 1..2357 ``sample_id``."""
+    import pandas as pd
+
+    file, cols = CDNOW[name]
+    frame = pd.read_csv(DATA_DIR / file, sep=r"\s+", header=None, names=cols, dtype={"date": str, "customer": str},
+                        skiprows=1 if name == "cdnow_master" else 0)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y%m%d")
+    return frame
+
+
 def load_sample(name: str = "sales") -> "pd.DataFrame":
     """Return a sample data set as a DataFrame with canonical columns.
 
     ``name`` is one of ``sales``, ``leads``, ``opportunities``,
-    ``opportunity_stages``, ``survey``, ``customers``.  Sales go through
+    ``opportunity_stages``, ``survey``, ``customers``, or the real CDNOW logs
+    ``cdnow_sample`` / ``cdnow_master`` (see :func:`load_cdnow`).  Sales go through
     :func:`cvwork.io.read_sales`, so the row account is attached.
 
     >>> load_sample("sales").columns[:4].tolist()     # doctest: +SKIP
@@ -42,9 +59,11 @@ def load_sample(name: str = "sales") -> "pd.DataFrame":
     """
     import pandas as pd
 
+    if name in CDNOW:
+        return load_cdnow(name)
     if name not in FILES:
         raise InputError(f"没有名为 '{name}' 的样例数据 (no sample named '{name}'); "
-                         f"可选 (choose one of): {', '.join(FILES)}")
+                         f"可选 (choose one of): {', '.join([*FILES, *CDNOW])}")
     path = DATA_DIR / FILES[name]
     if name == "sales":
         from cvwork.io import read_sales

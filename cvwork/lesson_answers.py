@@ -196,3 +196,20 @@ def _top_id(opps, weights, **_):
 def _high_tier(opps, weights, high, medium, **_):
     from cvwork.prioritize import score_opportunities
     return int((score_opportunities(opps, weights, high=high, medium=medium)["tier"] == "高").sum())
+
+
+@expected("11.1")
+def _r_param(summary, **_):
+    from cvwork.predict import fit_bgnbd
+    return round(fit_bgnbd(summary["frequency"], summary["recency"], summary["T"]).r, 3)
+
+
+@expected("11.2")
+def _alive(bg, **_):
+    from cvwork.predict import prob_alive
+    return float(prob_alive(bg, [2], [30.43], [38.86])[0])
+
+
+@expected("11.3")
+def _winner(result, **_):
+    return "模型" if result["auc_model"] > result["auc_rule"] else "规则"

@@ -167,3 +167,16 @@ def verify_02(out_dir, nb):
 
 ALT_RUNS["01"] = Case(lambda tmp: {"industries": ["软件"], "min_employees": 100}, verify_01)
 ALT_RUNS["02"] = Case(lambda tmp: {"only_open": False, "weights": {"need_specificity": 1.0}, "high": 80}, verify_02)
+
+
+def verify_11(out_dir, nb):
+    from cvwork import load_sample
+    preds = pd.read_csv(out_dir / "customer_predictions.csv", encoding="utf-8-sig")
+    sales = load_sample("sales")
+    assert len(preds) == sales.loc[sales["date"] <= "2025-06-30", "customer"].nunique()
+    assert preds["p_alive"].between(0, 1).all() and (preds["clv"] >= 0).all()
+    assert "✅ 练习 11.2" in outputs_text(nb)
+
+
+ALT_RUNS["11"] = Case(lambda tmp: {"transactions_path": "../data/sales_report.xlsx", "calibration_end": "2025-06-30",
+                                   "holdout_end": "2025-12-31", "split_date": "2025-07-01"}, verify_11)

@@ -61,3 +61,4 @@ from cvwork.charts.segments import pareto_chart, quadrant_scatter, rf_heatmap, s
 from cvwork.charts.pipeline import backtest_lines, conversion_funnel, conversion_heatmap, forecast_bars  # noqa: E402
 from cvwork.charts.loyalty import cohort_heatmap, nps_band, score_bars, stage_area  # noqa: E402
 from cvwork.charts.prospects import contribution_bars, rate_bars, screening_funnel  # noqa: E402
+from cvwork.charts.predictive import calibration_plot, fr_heatmap, holdout_bars  # noqa: E402
