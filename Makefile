@@ -39,16 +39,12 @@ student: $(VENV)/.test
 data: $(VENV)/.test
 	$(BIN)/python -m cvwork.datasets
 
-## 把第 08 课当作报表运行：make report INPUT=我的销售报表.xlsx PRODUCT=XX产品
+## 生成报告：make report INPUT=我的销售报表.xlsx PRODUCT=XX产品 [OUT=output]（HTML + Excel，见 cvwork report --help）
 INPUT   ?= data/sales_report.xlsx
 PRODUCT ?= XX产品
 OUT     ?= output
 report: $(VENV)/.test
-	mkdir -p $(OUT)
-	CVWORK_HEADLESS=1 $(BIN)/papermill notebooks/08_revenue_bucket_funnel.ipynb $(OUT)/08_report.ipynb \
-		--cwd notebooks -p input_path "$(abspath $(INPUT))" -p product "$(PRODUCT)" -p output_dir "$(abspath $(OUT))"
-	$(BIN)/jupyter nbconvert --to html --no-input $(OUT)/08_report.ipynb
-	@echo "报表 (report): $(OUT)/08_report.html"
+	$(BIN)/cvwork report "$(INPUT)" --product "$(PRODUCT)" --out "$(OUT)"
 
 clean:
 	rm -rf $(VENV) student output

@@ -213,3 +213,21 @@ def _alive(bg, **_):
 @expected("11.3")
 def _winner(result, **_):
     return "模型" if result["auc_model"] > result["auc_rule"] else "规则"
+
+
+@expected("12.1")
+def _kept_revenue(sales, **_):
+    return float(sales["amount"].sum())
+
+
+@expected("12.2")
+def _crowded_bucket(sales, product, **_):
+    from cvwork.funnel import revenue_buckets
+    t = revenue_buckets(sales, product=product)
+    return t.loc[t["customers"].idxmax(), "bucket"]
+
+
+@expected("12.3")
+def _a_customers(sales, **_):
+    from cvwork.abc import abc_analysis
+    return int((abc_analysis(sales)["abc_class"] == "A").sum())

@@ -180,3 +180,16 @@ def verify_11(out_dir, nb):
 
 ALT_RUNS["11"] = Case(lambda tmp: {"transactions_path": "../data/sales_report.xlsx", "calibration_end": "2025-06-30",
                                    "holdout_end": "2025-12-31", "split_date": "2025-07-01"}, verify_11)
+
+
+def verify_12(out_dir, nb):
+    names = {p.name for p in out_dir.iterdir()}
+    assert {"headline.csv", "revenue_buckets.csv", "abc_summary.csv", "clv_top10.csv"} <= names
+    assert "nps.csv" not in names and "forecast.csv" not in names           # optional inputs were absent
+    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs)
+    assert "未提供满意度调查，跳过本节" in text and "未提供商机表，跳过本节" in text
+
+
+ALT_RUNS["12"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "product": "智能门锁", "as_of": "2025-12-31",
+                                   "opportunities_path": None, "survey_path": None}, verify_12)
