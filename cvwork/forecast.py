@@ -96,8 +96,6 @@ def weighted_forecast(opps: "pd.DataFrame", as_of: str, period: str = "Q", horiz
     full in the period they closed.  Omitted (slipped) ones are shown with an
     expected value of 0 so that nothing disappears.
     """
-    import pandas as pd
-
     frame = opps.assign(category=forecast_categories(opps, as_of, horizon_months))
     frame = frame[frame["category"] != "已关闭"]
     when = frame["closed"].where(frame["category"] == "已成交", frame["expected_close"])

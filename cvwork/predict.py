@@ -91,7 +91,6 @@ def prob_alive(params: BGNBD, frequency, recency, T) -> "np.ndarray":
 
 def expected_purchases(params: BGNBD, t: float, frequency, recency, T) -> "np.ndarray":
     """Expected number of purchases in the next ``t`` time units (conditional expectation)."""
-    import numpy as np
     from scipy.special import hyp2f1
 
     x, tx, big_t = _arrays(frequency, recency, T)

@@ -9,7 +9,7 @@ business numbers: they draw tables made by the computing modules.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -54,6 +54,20 @@ def _axes(ax: "Axes | None", figsize: tuple[float, float] | None = None) -> tupl
     return ax.figure, ax
 
 
+def _heatmap(table: "pd.DataFrame", *, title: str, xlabel: str, ylabel: str, ax: "Axes | None",
+             figsize: tuple[float, float], **options) -> "Figure":
+    """The one heatmap recipe: seaborn draws, the course style is re-applied, labels set."""
+    import seaborn as sns
+
+    fig, ax = _axes(ax, figsize)
+    sns.heatmap(table, ax=ax, **options)
+    use_course_style()  # seaborn may reset the font list
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return fig
+
+
 
 from cvwork.charts.funnel import bucket_bars, buckets_side_by_side, funnel_chart  # noqa: E402
 from cvwork.charts.value import clv_histogram, ltv_cac_bars, sensitivity_lines, value_schedule_bars  # noqa: E402
@@ -62,3 +76,9 @@ from cvwork.charts.pipeline import backtest_lines, conversion_funnel, conversion
 from cvwork.charts.loyalty import cohort_heatmap, nps_band, score_bars, stage_area  # noqa: E402
 from cvwork.charts.prospects import contribution_bars, rate_bars, screening_funnel  # noqa: E402
 from cvwork.charts.predictive import calibration_plot, fr_heatmap, holdout_bars  # noqa: E402
+
+__all__ = ["use_course_style", "FONT_NAME", "PALETTE", "bucket_bars", "buckets_side_by_side", "funnel_chart",
+           "clv_histogram", "ltv_cac_bars", "sensitivity_lines", "value_schedule_bars", "pareto_chart",
+           "quadrant_scatter", "rf_heatmap", "segment_bars", "backtest_lines", "conversion_funnel",
+           "conversion_heatmap", "forecast_bars", "cohort_heatmap", "nps_band", "score_bars", "stage_area",
+           "contribution_bars", "rate_bars", "screening_funnel", "calibration_plot", "fr_heatmap", "holdout_bars"]

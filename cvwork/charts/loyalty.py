@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cvwork.charts import PALETTE, _axes, use_course_style
+from cvwork.charts import PALETTE, _axes, _heatmap
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -45,17 +45,10 @@ def nps_band(trend: "pd.DataFrame", *, x: str = "period", title: str = "NPS 趋�
 def cohort_heatmap(matrix: "pd.DataFrame", *, title: str = "按首购月份的留存率", max_age: int = 12,
                    ax: "Axes | None" = None) -> "Figure":
     """Cohorts (rows) x periods since first purchase (columns), as shares."""
-    import seaborn as sns
-
     shown = matrix.loc[:, [c for c in matrix.columns if c <= max_age]]
-    fig, ax = _axes(ax, (10, 0.32 * len(shown) + 1.5))
-    sns.heatmap(shown, annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax,
-                annot_kws={"fontsize": 7})
-    use_course_style()
-    ax.set_xlabel("首购后第几个月")
-    ax.set_ylabel("首购月份")
-    ax.set_title(title)
-    return fig
+    return _heatmap(shown, title=title, xlabel="首购后第几个月", ylabel="首购月份", ax=ax,
+                    figsize=(10, 0.32 * len(shown) + 1.5), annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1,
+                    cbar=False, annot_kws={"fontsize": 7})
 
 
 def stage_area(counts: "pd.DataFrame", *, title: str = "各生命周期阶段的客户数", ax: "Axes | None" = None) -> "Figure":

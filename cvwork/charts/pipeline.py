@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cvwork.charts import PALETTE, _axes, use_course_style
+from cvwork.charts import PALETTE, _axes, _heatmap
 from cvwork.charts.funnel import funnel_chart
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,16 +27,9 @@ def conversion_funnel(table: "pd.DataFrame", *, title: str = "销售漏斗与阶
 def conversion_heatmap(grid: "pd.DataFrame", *, title: str = "各团队的阶段转化率",
                        ax: "Axes | None" = None) -> "Figure":
     """Groups x transitions; the weakest cell of each column stands out."""
-    import seaborn as sns
-
-    fig, ax = _axes(ax, (9, 0.6 * len(grid) + 1.8))
-    sns.heatmap(grid, annot=True, fmt=".0%", cmap="RdYlGn", vmin=0.3, vmax=1.0, cbar=False, linewidths=0.5, ax=ax)
-    use_course_style()
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", rotation=0)
-    ax.tick_params(axis="y", rotation=0)
-    ax.set_title(title)
+    fig = _heatmap(grid, title=title, xlabel="", ylabel="", ax=ax, figsize=(9, 0.6 * len(grid) + 1.8), annot=True,
+                   fmt=".0%", cmap="RdYlGn", vmin=0.3, vmax=1.0, cbar=False, linewidths=0.5)
+    fig.axes[0].tick_params(axis="both", rotation=0)
     return fig
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cvwork.charts import PALETTE, _axes, use_course_style
+from cvwork.charts import PALETTE, _axes, _heatmap
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -13,15 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def fr_heatmap(grid: "pd.DataFrame", *, title: str, fmt: str = ".1f", ax: "Axes | None" = None) -> "Figure":
     """Frequency (x) by recency (y, most recent at the top) heatmap."""
-    import seaborn as sns
-
-    fig, ax = _axes(ax, (9, 5.5))
-    sns.heatmap(grid, cmap="YlGnBu", cbar=True, ax=ax, annot=False)
-    use_course_style()
-    ax.set_xlabel("校准期复购次数（frequency）")
-    ax.set_ylabel("最近一次购买距首购（周，recency）")
-    ax.set_title(title)
-    return fig
+    return _heatmap(grid, title=title, xlabel="校准期复购次数（frequency）", ylabel="最近一次购买距首购（周，recency）",
+                    ax=ax, figsize=(9, 5.5), cmap="YlGnBu", cbar=True, annot=False)
 
 
 def holdout_bars(table: "pd.DataFrame", *, title: str = "校准期预测与验证期实际", ax: "Axes | None" = None) -> "Figure":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cvwork.charts import PALETTE, _axes, use_course_style
+from cvwork.charts import PALETTE, _axes, _heatmap
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -14,16 +14,9 @@ if TYPE_CHECKING:  # pragma: no cover
 def rf_heatmap(grid: "pd.DataFrame", *, title: str, fmt: str = ",.0f",
                ax: "Axes | None" = None) -> "Figure":
     """A 5 x 5 R (rows, 5 at the top) x F (columns) grid of numbers as a heatmap."""
-    import seaborn as sns
-
-    fig, ax = _axes(ax, (6.5, 5))
-    sns.heatmap(grid.sort_index(ascending=False), annot=True, fmt=fmt, cmap="Blues", cbar=False,
-                linewidths=0.5, ax=ax)
-    use_course_style()  # seaborn may reset fonts
-    ax.set_xlabel("F 频率得分（右边买得多）")
-    ax.set_ylabel("R 最近得分（上面买得近）")
-    ax.set_title(title)
-    return fig
+    return _heatmap(grid.sort_index(ascending=False), title=title, xlabel="F 频率得分（右边买得多）",
+                    ylabel="R 最近得分（上面买得近）", ax=ax, figsize=(6.5, 5), annot=True, fmt=fmt, cmap="Blues",
+                    cbar=False, linewidths=0.5)
 
 
 def segment_bars(summary: "pd.DataFrame", *, label: str = "segment", title: str = "各客户群的人数与销售额占比",
