@@ -19,8 +19,9 @@ $(VENV)/.lab: $(VENV)/.test
 	touch $@
 
 ## 打开课程 (open the course in JupyterLab)
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(VENV)/.lab
-	$(BIN)/jupyter lab notebooks/00_overview.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_overview.ipynb
 
 ## 运行全部测试：单元测试 + papermill + nbval (run every test)
 test: $(VENV)/.test

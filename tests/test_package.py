@@ -30,6 +30,10 @@ def test_widgets_do_nothing_when_headless(monkeypatch):
     assert widgets.interact(print, x=(0, 1)) is None
     monkeypatch.setenv("CVWORK_HEADLESS", "0")
     assert not widgets.is_headless()
+    seen = []
+    live = widgets.interact(lambda x: seen.append(x), x=(0, 10, 2))   # what JupyterLab gets: a real control
+    control = live.widget
+    assert type(control).__name__ == "interactive" and control.children[0].max == 10 and seen == [4]
 
 
 def test_outputs_written_only_with_folder(tmp_path):
