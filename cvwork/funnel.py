@@ -238,3 +238,7 @@ def conversion_by(history: "pd.DataFrame", stages: Sequence[str], groups: "pd.Se
         rows[name] = [entered[k + 1] / entered[k] if entered[k] else float("nan") for k in range(len(stages) - 1)]
     cols = [f"{a}→{b}" for a, b in zip(stages[:-1], stages[1:])]
     return pd.DataFrame.from_dict(rows, orient="index", columns=cols).rename_axis(groups.name or "group")
+
+
+# The pipeline forecast (lesson 10) lives in cvwork.forecast; it is reachable from here too.
+from cvwork.forecast import weighted_forecast  # noqa: E402,F401
