@@ -144,7 +144,7 @@ def verify_07(out_dir, nb):
     assert "潜在客户" not in set(stages["stage"])
 
 
-ALT_RUNS["06"] = Case(lambda tmp: {"survey_path": str(small_survey(tmp)), "trend_freq": "M"}, verify_06)
+ALT_RUNS["06"] = Case(lambda tmp: {"survey_path": str(small_survey(tmp)), "trend_freq": "Q"}, verify_06)
 ALT_RUNS["07"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "leads_path": None, "as_of": "2025-12-31",
                                    "compare_from": "2025-03-01"}, verify_07)
 
