@@ -26,7 +26,7 @@ lab: $(VENV)/.lab
 ## 运行全部测试：单元测试 + papermill + nbval (run every test)
 test: $(VENV)/.test
 	CVWORK_HEADLESS=1 $(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/sanitize.cfg tests notebooks
+		--nbval-sanitize-with tests/sanitize.cfg --doctest-modules tests notebooks cvwork
 
 ## 重新生成笔记本中保存的输出 (regenerate stored outputs, headless and deterministic)
 refresh: $(VENV)/.test

@@ -79,7 +79,7 @@ def score_opportunities(opps: "pd.DataFrame", weights: Mapping[str, float] | Non
     >>> import pandas as pd
     >>> o = pd.DataFrame({"opportunity_id": ["a"], "need_specificity": [5], "urgency": [3], "budget": [100],
     ...                   "amount": [100], "past_purchases": [0], "interactions_90d": [10]})
-    >>> round(score_opportunities(o)["score"].iloc[0], 1)   # 25 + 10 + 25 + 0 + 15
+    >>> float(score_opportunities(o)["score"].iloc[0])   # 25 + 10 + 25 + 0 + 15
     75.0
     """
     if not 0 <= medium <= high <= 100:
