@@ -41,7 +41,7 @@ def test_template(path):
         assert not line.strip() or "#" in line, f"parameter without a comment: {line}"
     assert list(pm.inspect_notebook(str(path))) == names, "papermill must see every parameter"
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for heading in ("## 方法", "## 实操", "## 管理建议", "## 练习", "## 小结"):
+    for heading in ("## 方法", "## 实操", "## 交互探索", "## 管理建议", "## 练习", "## 小结"):
         assert heading in text, f"missing section {heading}"
     solutions = tagged(nb, "solution")
     assert len(solutions) >= 2 and all("\ncheck(" in c.source for c in solutions)
@@ -67,6 +67,13 @@ def test_links_point_to_existing_lessons(path):
     text = "\n".join(c.source for c in read(path).cells if c.cell_type == "markdown")
     for target in re.findall(r"\]\(([^)]+\.ipynb)\)", text):
         assert (path.parent / target).exists(), f"broken link {target}"
+
+
+@pytest.mark.parametrize("path", LESSONS[:-1], ids=IDS[:-1])
+def test_summary_links_to_next_lesson(path):
+    """The 小结 of every lesson but the last links to the next one."""
+    nxt = LESSONS[LESSONS.index(path) + 1].name
+    assert f"]({nxt})" in read(path).cells[-1].source
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
