@@ -1,0 +1,188 @@
+"""The one label dictionary: canonical column -> Chinese label and unit.
+
+Every table a person sees (notebook, HTML, Excel), every chart axis and every
+widget description takes its words from here.  Column names in the API stay
+English; :func:`show` turns a result table into what a manager reads: Chinese
+headers, numbers formatted for people, text from the data HTML-escaped.
+
+Units (the second item) decide the number format:
+
+``money``   thousands separators, no decimals        1,234,567
+``money2``  thousands separators, two decimals       1,234.57
+``pct``     a fraction shown as a percentage         29.6%
+``count``   an integer with thousands separators     1,088
+``days``    whole days                               339
+``num``     up to two decimals                       3.14
+``score``   one decimal                              4.5
+``date``    YYYY-MM-DD
+``text``    as it is (escaped in HTML)
+
+>>> label("customer"), label("revenue_share"), label("not_in_the_dictionary")
+('客户', '收入占比', 'not_in_the_dictionary')
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: canonical column -> (Chinese label, unit).  Sections by area; add new
+#: names in the section of the module that returns them.
+LABELS: dict[str, tuple[str, str]] = {
+    # --- reading (io) -------------------------------------------------------
+    "date": ("日期", "date"),
+    "customer": ("客户", "text"),
+    "customer_key": ("客户（归一）", "text"),
+    "customer_raw": ("客户（原写法）", "text"),
+    "product": ("产品", "text"),
+    "amount": ("金额", "money"),
+    "quantity": ("数量", "num"),
+    "order_id": ("单据编号", "text"),
+    "region": ("区域", "text"),
+    "owner": ("销售员", "text"),
+    "sheet": ("工作表", "text"),
+    "row": ("行号", "count"),
+    "reason": ("原因", "text"),
+    "value": ("原值", "text"),
+    # --- customers and value (clv, rfm, abc, lifecycle, nps) ----------------
+    "revenue": ("收入", "money"),
+    "revenue_share": ("收入占比", "pct"),
+    "customer_share": ("客户占比", "pct"),
+    "cumulative_share": ("累计收入占比", "pct"),
+    "customers": ("客户数", "count"),
+    "orders": ("订单数", "count"),
+    "aov": ("平均订单金额", "money"),
+    "recency": ("最近购买距今（天）", "days"),
+    "frequency": ("购买次数", "count"),
+    "monetary": ("消费金额", "money"),
+    "segment": ("客户群", "text"),
+    "stage": ("阶段", "text"),
+    "days_since_last": ("距上次购买（天）", "days"),
+    "first_purchase": ("首次购买", "date"),
+    "last_purchase": ("最近购买", "date"),
+    "clv": ("客户生命周期价值（CLV）", "money"),
+    "historical_value": ("历史收入", "money"),
+    "grade": ("等级", "text"),
+    "abc_class": ("ABC 类别", "text"),
+    "quadrant": ("价值象限", "text"),
+    "n": ("样本数", "count"),
+    "nps": ("NPS（分）", "score"),
+    # --- buckets (funnel) ---------------------------------------------------
+    "bucket": ("销售额分段", "text"),
+    "low": ("下限", "money"),
+    "high": ("上限", "money"),
+    # --- pipeline (funnel stages, forecast, prioritize) ---------------------
+    "opportunity_id": ("商机编号", "text"),
+    "opportunity": ("商机", "text"),
+    "probability": ("赢单概率", "pct"),
+    "expected_close": ("预计成交日期", "date"),
+    "created": ("创建日期", "date"),
+    "closed": ("关闭日期", "date"),
+    "outcome": ("结果", "text"),
+    "score": ("得分", "score"),
+    "weighted": ("加权金额", "money"),
+    "category": ("预测类别", "text"),
+    # --- learner side (exercises, widgets) ----------------------------------
+    # --- predictive models (predict) -----------------------------------------
+}
+
+#: unit -> how one value is written for people
+_FORMATS = {
+    "money": "{:,.0f}", "money2": "{:,.2f}", "pct": "{:.1%}", "count": "{:,.0f}",
+    "days": "{:,.0f}", "num": "{:,.2f}", "score": "{:.1f}",
+}
+
+
+def label(name: object) -> str:
+    """Chinese label of a canonical column; unknown names come back unchanged."""
+    entry = LABELS.get(str(name))
+    return entry[0] if entry else str(name)
+
+
+def unit(name: object) -> str | None:
+    """Unit of a canonical column (see the module docstring), or None."""
+    entry = LABELS.get(str(name))
+    return entry[1] if entry else None
+
+
+def format_value(value: Any, kind: str | None) -> str:
+    """One value as a person reads it; ``inf`` as 以上/以下, missing as blank.
+
+    >>> format_value(0.2959558823529412, "pct"), format_value(1234567.8, "money")
+    ('29.6%', '1,234,568')
+    >>> format_value(float("inf"), "money"), format_value(float("-inf"), "money"), format_value(None, "pct")
+    ('以上', '以下', '')
+    >>> format_value(True, None)
+    '是'
+
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if type(value).__name__ in ("bool", "bool_"):
+        return "是" if value else "否"
+    if isinstance(value, float) and math.isinf(value):
+        return "以上" if value > 0 else "以下"
+    if kind == "date" and hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    fmt = _FORMATS.get(kind or "")
+    if fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt.format(value)
+    try:
+        import numpy as np
+
+        if fmt and isinstance(value, np.number):
+            return fmt.format(float(value))
+    except ImportError:  # pragma: no cover
+        pass
+    return str(value)
+
+
+def relabel(frame: "pd.DataFrame", extra: Mapping[str, str] | None = None) -> "pd.DataFrame":
+    """A copy of ``frame`` with Chinese column (and index) names, values untouched."""
+    names = {c: (extra or {}).get(c, label(c)) for c in frame.columns}
+    out = frame.rename(columns=names)
+    if out.index.name is not None:
+        out.index = out.index.rename((extra or {}).get(out.index.name, label(out.index.name)))
+    return out
+
+
+def show(frame: "pd.DataFrame", units: Mapping[str, str] | None = None,
+         extra: Mapping[str, str] | None = None, index: bool = False,
+         uuid: str | None = None) -> Any:
+    """A pandas Styler for display: Chinese headers, formatted numbers, text escaped.
+
+    Parameters
+    ----------
+    frame : a result table with canonical (English) column names
+    units : unit per column where the dictionary has none or should be overridden
+    extra : labels for columns the dictionary does not know (one-off names)
+    index : show the index (default hidden, as in a report)
+    uuid : a fixed id so stored notebook outputs stay byte-identical
+    """
+    kinds = {c: (units or {}).get(c) or unit(c) or _guess_unit(frame[c]) for c in frame.columns}
+    shown = relabel(frame, extra)
+    formatters = {shown.columns[i]: (lambda v, k=kinds[c]: format_value(v, k))
+                  for i, c in enumerate(frame.columns)}
+    styler = shown.style.format(formatters, escape="html").format_index(escape="html", axis=0)
+    styler = styler.format_index(escape="html", axis=1)
+    if not index:
+        styler = styler.hide(axis="index")
+    return styler.set_uuid(uuid or "t")
+
+
+def _guess_unit(values: Iterable[Any]) -> str | None:
+    """Floats get two decimals, integers thousands separators, the rest is text."""
+    import pandas as pd
+
+    series = pd.Series(values)
+    if pd.api.types.is_bool_dtype(series):
+        return "text"
+    if pd.api.types.is_integer_dtype(series):
+        return "count"
+    if pd.api.types.is_float_dtype(series):
+        return "num"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "date"
+    return "text"
