@@ -29,33 +29,138 @@ CATEGORIES = ["已成交", "承诺", "最佳", "管道", "已忽略"]
 REQUIRED = ("opportunity_id", "stage", "amount", "created", "expected_close", "outcome")
 
 
-def validate_pipeline(opps: "pd.DataFrame", stages: Sequence[str],
-                      probabilities: Mapping[str, float] | None = None) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+#: outcome spellings of common CRMs -> the three constants.  Keys are compared
+#: after NFKC, casefold and removing spaces, ``_`` and ``-`` (see :func:`_outcome_key`).
+OUTCOME_ALIASES = {
+    WON: ("赢单", "赢", "成交", "已成交", "签约", "已签约", "成功", "won", "win", "closedwon", "iswon=true", "true", "1",
+          "是"),
+    LOST: ("输单", "输", "丢单", "已丢单", "失败", "丢失", "已丢失", "lost", "lose", "closedlost", "iswon=false"),
+    OPEN: ("进行中", "跟进中", "未关闭", "open", "inprogress", "pending", "空", "", "nan", "none", "null"),
+}
+_OUTCOME_LOOKUP = {k: v for v, keys in OUTCOME_ALIASES.items() for k in keys}
+#: IsWon=False / 0 / 否 says "not won": lost only once the deal is closed.
+_NOT_WON = ("false", "0", "否")
+
+
+def _outcome_key(value: object) -> str:
+    """NFKC, casefold, no spaces/underscores/hyphens: ' Closed_Won ' and 'ＣＬＯＳＥＤ　ＷＯＮ' -> 'closedwon'."""
+    import unicodedata
+
+    import pandas as pd
+
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "_-")
+
+
+def normalise_outcomes(values: "pd.Series", closed: "pd.Series | None" = None) -> "pd.Series":
+    """Map any CRM's outcome label to 赢单 / 输单 / 进行中 (``WON``, ``LOST``, ``OPEN``).
+
+    Accepted spellings are in ``OUTCOME_ALIASES`` (case-, space- and
+    width-insensitive); blank, None and NaN mean open.  ``False``/``0``/否
+    (an ``IsWon`` flag) only says "not won": it is lost when ``closed`` (a
+    boolean IsClosed flag or a close date) says the deal is closed, and open
+    otherwise; without ``closed`` it is refused as ambiguous.  Any other label
+    raises :class:`InputError` naming it.
+
+    >>> import pandas as pd
+    >>> normalise_outcomes(pd.Series(["Closed Won", "closed_lost", None, "ＷＯＮ", True])).tolist()
+    ['赢单', '输单', '进行中', '赢单', '赢单']
+    """
+    import pandas as pd
+
+    keys = values.map(_outcome_key)
+    out = keys.map(_OUTCOME_LOOKUP)
+    not_won = keys.isin(_NOT_WON)
+    if not_won.any():
+        if closed is None:
+            raise InputError("结果为 False/0/否 时无法区分输单和进行中 (outcome False/0 means 'not won': lost or still "
+                             "open?); 请同时提供是否关闭 (pass closed= with IsClosed or the close date)")
+        is_closed = closed.map(lambda v: _outcome_key(v) not in ("", *_NOT_WON))
+        out = out.mask(not_won, is_closed.map({True: LOST, False: OPEN}))
+    unknown = values[out.isna()]
+    if len(unknown):
+        found = ", ".join(f"'{v}' ({n} 行)" for v, n in unknown.astype(str).value_counts().head(10).items())
+        raise InputError(f"无法识别的商机结果 (unknown outcome labels): {found}; 可用 (expected): "
+                         f"赢单/成交/won/Closed Won, 输单/丢单/lost/Closed Lost, 进行中/open/空白 (blank); "
+                         f"请统一结果名称 (rename them to one of these)")
+    return pd.Series(out.to_numpy(dtype=object), index=values.index, name=values.name)
+
+
+def _dates(frame: "pd.DataFrame", cols: Sequence[str]) -> "pd.DataFrame":
+    """Date columns as datetime64; a value that is not a date is an error naming it."""
+    import pandas as pd
+
+    for col in [c for c in cols if c in frame and not pd.api.types.is_datetime64_any_dtype(frame[c])]:
+        parsed = pd.to_datetime(frame[col], errors="coerce")
+        bad = parsed.isna() & frame[col].notna() & (frame[col].astype(str).str.strip() != "")
+        if bad.any():
+            raise InputError(f"'{col}' 列有无法识别的日期 (unparsable dates in '{col}'): "
+                             f"{', '.join(frame.loc[bad, col].astype(str).head(5))}; 请改成 2025-01-31 这样的日期 (fix them)")
+        frame[col] = parsed
+    return frame
+
+
+def _check_probability(frame: "pd.DataFrame", prob: "pd.Series") -> None:
+    bad = prob.isna() | ~prob.between(0, 1)
+    if bad.any():
+        rows = ", ".join(f"{i}={p}" for i, p in zip(frame.loc[bad, "opportunity_id"].astype(str).head(5), prob[bad].head(5)))
+        raise InputError(f"成交概率必须在 0 到 1 之间 (probability must be within [0, 1]); 出错的商机 (rows): {rows}; "
+                         f"百分数请除以 100，空白请补上 (divide percentages by 100, fill blanks)")
+
+
+def validate_pipeline(opps: "pd.DataFrame", stages: Sequence[str] | None = None,
+                      probabilities: Mapping[str, float] | None = None, *, required: Sequence[str] = REQUIRED,
+                      need_probability: bool = True, exclude: bool = True) -> tuple["pd.DataFrame", "pd.DataFrame"]:
     """Check an opportunity table; return ``(kept, excluded)`` with reasons.
 
-    Unknown stage names and probabilities outside [0, 1] are errors (they
-    would silently distort every number); a close date before the creation
-    date excludes that row with its reason.
+    Every public function of this module runs it first.  ``outcome`` is
+    normalised with :func:`normalise_outcomes` (any CRM spelling, unknown
+    labels refused); unknown stage names (when ``stages`` is given) and
+    probabilities outside [0, 1] or blank are errors (they would silently
+    distort every number); date columns are parsed.  With ``exclude`` a close
+    date before the creation date moves that row to ``excluded`` with its
+    reason; without it the row is kept (nothing silently disappears).
+
+    >>> import pandas as pd
+    >>> o = pd.DataFrame({"opportunity_id": ["a"], "stage": ["谈判"], "amount": [10.0], "created": ["2025-01-01"],
+    ...                   "expected_close": ["2025-03-01"], "outcome": ["Closed Won"], "probability": [0.6]})
+    >>> validate_pipeline(o)[0]["outcome"].tolist()
+    ['赢单']
     """
     import pandas as pd
     from cvwork.funnel import check_stages
 
-    require_columns(opps, REQUIRED, "商机表")
-    check_stages(opps["stage"], stages)
-    prob = opps["stage"].map(probabilities) if probabilities else opps.get("probability")
-    if prob is None:
+    require_columns(opps, required, "商机表")
+    frame = _dates(opps.copy(), ("created", "expected_close", "closed"))
+    if stages is not None:
+        check_stages(frame["stage"], stages)
+    if "outcome" in frame:
+        frame["outcome"] = normalise_outcomes(frame["outcome"], frame["closed"] if "closed" in frame else None)
+    prob = frame["stage"].map(probabilities) if probabilities else frame.get("probability")
+    if prob is None and need_probability:
         raise InputError("缺少成交概率 (no probability): 请提供 probability 列或 probabilities= (give a column or a mapping)")
-    bad = ~prob.between(0, 1)
-    if bad.any():
-        ids = ", ".join(opps.loc[bad, "opportunity_id"].astype(str).head(5))
-        raise InputError(f"成交概率必须在 0 到 1 之间 (probability must be within [0, 1]); 出错的商机 (rows): {ids}; "
-                         f"百分数请除以 100 (divide percentages by 100)")
-    frame = opps.assign(probability=prob.astype(float))
+    if prob is not None:
+        prob = pd.to_numeric(prob, errors="coerce")
+        _check_probability(frame, prob)
+        frame["probability"] = prob.astype(float)
     closed = frame["closed"] if "closed" in frame else pd.Series(pd.NaT, index=frame.index)
-    backwards = (frame["expected_close"] < frame["created"]) | (closed < frame["created"])
+    backwards = ((frame["expected_close"] < frame["created"]) | (closed < frame["created"])
+                 if exclude and {"created", "expected_close"} <= set(frame) else pd.Series(False, index=frame.index))
     excluded = frame.loc[backwards, ["opportunity_id", "amount"]].assign(
         reason="成交日期早于创建日期 (close date before creation)")
     return frame.loc[~backwards].reset_index(drop=True), excluded.reset_index(drop=True)
+
+
+def _valid(opps: "pd.DataFrame", *required: str, need_probability: bool = False) -> "pd.DataFrame":
+    """:func:`validate_pipeline` for the compute functions: same checks, no row dropped, index kept."""
+    frame = validate_pipeline(opps, required=("opportunity_id", *required), need_probability=need_probability,
+                              exclude=False)[0]
+    frame.index = opps.index
+    return frame
 
 
 def stage_at(opps: "pd.DataFrame", history: "pd.DataFrame", as_of: str,
