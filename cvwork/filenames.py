@@ -1,0 +1,76 @@
+"""Safe names: files and folders every operating system accepts, legal Excel sheet names.
+
+>>> safe_filename("智能门锁"), safe_filename("A4/70g")
+('智能门锁', 'A4_70g_b23b07')
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Iterable
+
+#: table name -> Chinese sheet name, in report order (the capstone report's sections)
+SHEET_NAMES: dict[str, str] = {
+    "summary": "摘要",
+    "data_account": "数据与对账",
+    "headline": "头条数字",
+    "revenue_buckets": "客户分段漏斗",
+    "abc_summary": "ABC 汇总",
+    "rfm_segments": "RFM 客户群",
+    "clv_top10": "客户价值前十",
+    "nps": "NPS",
+    "nps_by_segment": "分群 NPS",
+    "forecast": "销售预测",
+}
+
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}
+_ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+
+
+def safe_filename(name: object, max_len: int = 120) -> str:
+    """A file or folder name that Linux, macOS and Windows all accept, still readable.
+
+    Characters Windows forbids (``<>:"/\\|?*`` and control characters) become
+    ``_``; trailing dots and spaces go; reserved device names (CON, NUL, COM1 ...)
+    get a leading ``_``; the result is at most ``max_len`` UTF-8 bytes.  Whenever
+    the name had to change, a short hash of the original is appended, so two
+    different names never end up as the same file name.
+
+    >>> safe_filename("智能门锁"), safe_filename("CON"), safe_filename("a/b") != safe_filename("a_b")
+    ('智能门锁', '_CON_7679a0', True)
+    >>> len(safe_filename("很长的产品名" * 40).encode()) <= 120
+    True
+    """
+    original = str(name)
+    text = unicodedata.normalize("NFC", original)
+    text = _ILLEGAL.sub("_", text).strip().rstrip(". ")
+    if not text:
+        text = "_"
+    if text.split(".")[0].upper().rstrip() in _WINDOWS_RESERVED:
+        text = "_" + text
+    if text == original and len(text.encode("utf-8")) <= max_len:
+        return text
+    suffix = "_" + hashlib.sha1(original.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    room = max(max_len - len(suffix.encode()), 1)
+    cut = text.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(". ")
+    return (cut or "_") + suffix
+
+
+def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A Chinese, legal (<= 31 characters, no ``[]:*?/\\``), unique sheet name for a table.
+
+    >>> sheet_name("revenue_buckets"), sheet_name("a/b:c", taken=["a_b_c"])
+    ('客户分段漏斗', 'a_b_c (2)')
+    """
+    from cvwork.labels import label
+
+    base = _SHEET_ILLEGAL.sub("_", SHEET_NAMES.get(name) or label(name)).strip("'") or "表"
+    lowered = {t.lower() for t in taken}
+    candidate, i = base[:31], 1
+    while candidate.lower() in lowered:
+        i += 1
+        candidate = f"{base[:31 - len(f' ({i})')]} ({i})"
+    return candidate
