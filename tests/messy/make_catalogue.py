@@ -1,0 +1,606 @@
+"""Write the catalogue of messy input files (issue 12) into tests/messy/files/.
+
+Every file is small and written byte by byte from the literal rows below, so
+that the hand-written answers in ``tests/messy/cases.py`` can be checked
+against what is really in the file.  Run from the repository root::
+
+    .venv/bin/python tests/messy/make_catalogue.py
+
+Generation needs three dev-only packages that are NOT project dependencies:
+``xlwt`` (legacy .xls), ``odfpy`` (.ods) and ``msoffcrypto-tool`` (a
+password-protected .xlsx); install them with ``.venv/bin/pip install xlwt
+odfpy msoffcrypto-tool``.  The tests only read the committed files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "files"
+D = dt.datetime
+FIXED = dt.datetime(2024, 12, 31, 12, 0, 0)   # workbook metadata time: no wall clock
+
+
+# ---------------------------------------------------------------- writers
+def text(name: str, lines: list[str], encoding: str = "utf-8", newline: str = "\n",
+         bom: bytes = b"") -> None:
+    """Write *lines* exactly (no quoting added) with a final newline."""
+    data = newline.join(lines) + newline
+    (OUT / name).write_bytes(bom + data.encode(encoding))
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite a zip (xlsx/ods) with fixed member times so regeneration is stable."""
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            new = zipfile.ZipInfo(info.filename, date_time=(2024, 12, 31, 12, 0, 0))
+            new.compress_type = info.compress_type
+            new.external_attr = info.external_attr
+            data = src.read(info.filename)
+            if info.filename in ("docProps/core.xml", "meta.xml"):   # creation/modification stamps
+                data = re.sub(rb"(<(dcterms:modified|dcterms:created|meta:creation-date|dc:date)[^>]*>)[^<]*",
+                              rb"\g<1>2024-12-31T12:00:00Z", data)
+            dst.writestr(new, data)
+    path.write_bytes(buf.getvalue())
+
+
+def workbook(sheets: list[dict]):
+    """An openpyxl workbook; each sheet dict: title, rows, hidden, merges, formats."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(spec["title"])
+        for row in spec["rows"]:
+            ws.append(list(row))
+        for cell_range in spec.get("merges", ()):
+            ws.merge_cells(cell_range)
+        if spec.get("hidden"):
+            ws.sheet_state = "hidden"
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, dt.datetime):
+                    cell.number_format = ("yyyy-mm-dd hh:mm" if cell.value.hour or cell.value.minute
+                                          else "yyyy-mm-dd")
+                elif isinstance(cell.value, dt.time):
+                    cell.number_format = "hh:mm:ss"
+    wb.properties.created = wb.properties.modified = FIXED
+    return wb
+
+
+def xlsx(name: str, sheets: list[dict], content_type: str | None = None) -> Path:
+    path = OUT / name
+    workbook(sheets).save(path)
+    if content_type:   # e.g. a real macro-enabled workbook part type for .xlsm
+        _replace_in_zip(path, "[Content_Types].xml",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                        content_type)
+    _fix_zip_times(path)
+    return path
+
+
+def _replace_in_zip(path: Path, member: str, old: str, new: str) -> None:
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == member:
+                data = data.decode("utf-8").replace(old, new).encode("utf-8")
+            dst.writestr(info, data)
+    path.write_bytes(buf.getvalue())
+
+
+def sheet(title: str, rows: list, **kw) -> dict:
+    return {"title": title, "rows": rows, **kw}
+
+
+HDR = ["日期", "客户", "产品", "金额"]
+
+
+# ---------------------------------------------------------------- totals
+def totals() -> None:
+    text("t01_heji.csv", [
+        "日期,客户,产品,金额",
+        "2024-01-05,甲公司,A型,1000",
+        "2024-01-09,乙公司,B型,2500.50",
+        "2024-02-11,丙公司,A型,300",
+        "2024-02-20,甲公司,C型,1200",
+        ",合计,,5000.50",
+    ])
+    text("t02_heji_colon_nodate.csv", [
+        "客户,产品,数量,金额",
+        "甲公司,A型,2,800",
+        "乙公司,B型,1,450",
+        "丙公司,A型,5,2000",
+        "合计：,,8,3250",
+    ])
+    xlsx("t03_he_ji_space.xlsx", [sheet("Sheet1", [
+        ["日期", "客户名称", "产品", "销售额"],
+        [D(2024, 3, 1), "甲公司", "A型", 1500],
+        [D(2024, 3, 2), "乙公司", "B型", 900],
+        [D(2024, 3, 5), "丁公司", "A型", 2000],
+        ["合 计", None, None, 4400],
+    ])])
+    text("t04_benye_heji_gbk.csv", [
+        "单据日期,客户名称,货品名称,价税合计",
+        "2024-04-01,甲公司,A型,1000",
+        "2024-04-02,乙公司,B型,2000",
+        ",本页合计,,3000",
+        "单据日期,客户名称,货品名称,价税合计",
+        "2024-04-03,丙公司,A型,1500",
+        "2024-04-05,丁公司,C型,700",
+        ",本页合计,,2200",
+        ",合计,,5200",
+    ], encoding="gbk", newline="\r\n")
+    xlsx("t05_zongji_yuan_nodate.xlsx", [sheet("销售", [
+        ["客户", "产品", "金额"],
+        ["甲公司", "A型", 1200],
+        ["乙公司", "B型", 3400],
+        ["丙公司", "C型", 560.25],
+        ["总计(元)", None, 5160.25],
+    ])])
+    text("t06_leiji.csv", [
+        "日期,客户,产品,金额",
+        "2024-05-01,甲公司,A型,100",
+        "2024-05-03,乙公司,B型,250",
+        "2024-05-08,丙公司,A型,80",
+        "累计,,,430",
+    ])
+    text("t07_total_colon_en.csv", [
+        "Order Date,Customer Name,Product,Amount",
+        "2024-06-01,Acme Ltd,Widget,1200",
+        "2024-06-02,Beta Co,Gadget,800",
+        "2024-06-04,Acme Ltd,Gadget,450",
+        ",Total:,,2450",
+    ])
+    text("t08_TOTAL_in_product.csv", [
+        "日期,客户,产品,金额",
+        "2024-06-10,甲公司,A型,600",
+        "2024-06-11,乙公司,B型,900",
+        "2024-06-12,丙公司,C型,1600",
+        ",,TOTAL,3100",
+    ])
+    xlsx("t09_subtotal_grand_total_en.xlsx", [sheet("Report", [
+        ["Region", "Customer", "Product", "Amount"],
+        ["East", "Acme", "Widget", 1000],
+        ["East", "Beta", "Gadget", 500],
+        ["East", "Subtotal", None, 1500],
+        ["West", "Gamma", "Widget", 2000],
+        ["West", "Delta", "Widget", 250],
+        ["West", "Subtotal", None, 2250],
+        [None, "Grand Total", None, 3750],
+    ])])
+    xlsx("t10_xiaoji_repeats_customer.xlsx", [sheet("明细", [
+        HDR,
+        [D(2024, 7, 1), "甲公司", "A型", 1000],
+        [D(2024, 7, 5), "甲公司", "B型", 500],
+        [None, "甲公司", "小计", 1500],
+        [D(2024, 7, 2), "乙公司", "A型", 2000],
+        [D(2024, 7, 9), "乙公司", "C型", 300],
+        [None, "乙公司", "小计", 2300],
+        [None, "合计", None, 3800],
+    ])])
+    text("t11_xiaoji_in_customer_cell.csv", [
+        "客户,产品,金额",
+        "甲公司,A型,1000",
+        "甲公司,B型,700",
+        "甲公司 小计,,1700",
+        "乙公司,A型,400",
+        "乙公司,B型,600",
+        "乙公司 小计,,1000",
+    ])
+    text("t12_heji_jine.csv", [
+        "日期,客户,产品,金额",
+        "2024-08-01,甲公司,A型,320",
+        "2024-08-02,乙公司,A型,480",
+        "2024-08-03,丙公司,B型,1000",
+        "合计金额：,,,1800",
+    ])
+    text("t13_unlabelled_subtotals.csv", [
+        "日期,客户,产品,金额",
+        "2024-09-01,甲公司,A型,100",
+        "2024-09-02,乙公司,B型,200",
+        "2024-09-03,丙公司,A型,350",
+        ",,,650",
+        "2024-09-04,丁公司,B型,50",
+        "2024-09-05,甲公司,C型,70",
+        ",,,120",
+    ])
+    text("t14_total_mismatch.csv", [
+        "日期,客户,产品,金额",
+        "2024-10-01,甲公司,A型,1000",
+        "2024-10-02,乙公司,B型,2000",
+        "2024-10-03,丙公司,C型,4000",
+        ",合计,,7500",
+    ])
+    xlsx("t15_zongji_fullwidth.xlsx", [sheet("Sheet1", [
+        HDR,
+        [D(2024, 11, 1), "甲公司", "A型", 800],
+        [D(2024, 11, 2), "乙公司", "B型", 1250],
+        [D(2024, 11, 3), "丙公司", "C型", 430],
+        [None, "总　计：", None, 2480],
+    ])])
+
+
+# ---------------------------------------------------------------- sheets
+def sheets() -> None:
+    xlsx("s01_hidden_first_sheet.xlsx", [
+        sheet("旧数据", [HDR, [D(2023, 1, 1), "旧客户", "A型", 99999]], hidden=True),
+        sheet("销售明细", [HDR, [D(2024, 1, 3), "甲公司", "A型", 1000],
+                          [D(2024, 1, 4), "乙公司", "B型", 2000]]),
+    ])
+    xlsx("s02_one_sheet_per_month.xlsx", [
+        sheet("1月", [HDR, [D(2024, 1, 5), "甲公司", "A型", 100], [D(2024, 1, 20), "乙公司", "B型", 200]]),
+        sheet("2月", [HDR, [D(2024, 2, 3), "甲公司", "A型", 300], [None, None, None, None],
+                     [D(2024, 2, 25), "丙公司", "C型", 400]]),
+        sheet("3月", [HDR, [D(2024, 3, 1), "乙公司", "A型", 500], [D(2024, 3, 9), "丁公司", "B型", 250]]),
+    ])
+    xlsx("s02b_monthly_with_sheet_totals.xlsx", [
+        sheet("1月", [HDR, [D(2024, 1, 5), "甲公司", "A型", 100], [D(2024, 1, 20), "乙公司", "B型", 200],
+                     [None, "合计", None, 300]]),
+        sheet("2月", [HDR, [D(2024, 2, 3), "甲公司", "A型", 350], [D(2024, 2, 25), "丙公司", "C型", 400],
+                     [None, "合计", None, 750]]),
+    ])
+    xlsx("s03_no_sales_sheet.xlsx", [
+        sheet("封面", [["XX公司2024年度经营报告"], ["编制: 财务部"]]),
+        sheet("说明", [["项目", "说明"], ["口径", "含税"], ["币种", "人民币"]]),
+    ])
+    xlsx("s04_two_regions.xlsx", [
+        sheet("华东", [HDR, [D(2024, 2, 1), "甲公司", "A型", 1000], [D(2024, 2, 2), "乙公司", "B型", 2000]]),
+        sheet("华南", [HDR, [D(2024, 2, 3), "丙公司", "A型", 300], [D(2024, 2, 4), "丁公司", "B型", 400],
+                      [D(2024, 2, 5), "戊公司", "C型", 500]]),
+    ])
+
+
+# ---------------------------------------------------------------- text files
+ENC_ROWS = [
+    "日期,客户,产品,金额",
+    "2024-04-01,华东甲公司,A型,1000",
+    "2024-04-02,乙公司,B型,2000.5",
+    "2024-04-03,丙公司,C型,300",
+]
+
+
+def csvs() -> None:
+    amounts = [110, 220, 340, 470, 530, 610, 780, 890, 920, 1050]
+    names = ["甲公司", "乙公司", "丙公司", "丁公司", "戊公司", "己公司", "庚公司", "辛公司", "壬公司", "癸公司"]
+    lines = ["单号,日期,客户,产品,金额"]
+    for i, (amount, name) in enumerate(zip(amounts, names), start=1):
+        product = "A型"
+        if i == 2:
+            product = '"B型'       # stray opening quote: swallows the lines below
+        if i == 6:
+            product = 'C型"'       # stray quote that closes the swallowed field
+        lines.append(f"SO{i:02d},2024-01-{i + 1:02d},{name},{product},{amount}")
+    text("c01_stray_quotes.csv", lines)
+    text("c02_bad_quoting.csv", [
+        "日期,客户,产品,金额",
+        "2024-02-01,甲公司,A型,500",
+        "2024-02-02,乙公司,B型,1,200",          # unquoted thousands separator: 5 fields
+        "2024-02-03,丙公司,A型,300",
+        '2024-02-04,"丁公司,C型,450',          # quote never closed before end of file
+    ])
+    (OUT / "c03_empty.csv").write_bytes(b"")
+    text("c04_header_only.csv", ["日期,客户,产品,金额"])
+    text("c05_tab.tsv", [
+        "日期\t客户\t产品\t金额",
+        "2024-03-01\t甲公司\tA型\t1,200.00",
+        "2024-03-02\t乙公司\tB型\t3,450.50",
+        "2024-03-03\t丙公司\tA型\t99.5",
+    ])
+    text("c06_semicolon.csv", [
+        "日期;客户;产品;金额",
+        "2024-03-04;甲公司;A型,加长;1200.50",
+        "2024-03-05;乙公司;B型;800",
+        "2024-03-06;丙公司;C型;310",
+    ])
+    text("c07_whitespace_aligned.txt", [
+        "日期        客户      产品   金额",
+        "2024-03-07  甲公司    A型    1500",
+        "2024-03-08  乙公司    B型    250.75",
+        "2024-03-09  丙公司    C型    4000",
+    ])
+    text("c08_utf8.csv", ENC_ROWS)
+    text("c09_utf8_bom.csv", ENC_ROWS, encoding="utf-8-sig")
+    text("c10_gbk.csv", ENC_ROWS, encoding="gbk", newline="\r\n")
+    text("c11_gb18030.csv", ENC_ROWS[:3] + ["2024-04-03,𠮷野家,C型,300"], encoding="gb18030",
+         newline="\r\n")
+    tab = [line.replace(",", "\t") for line in ENC_ROWS]
+    text("c12_utf16le_unicode_text.txt", tab, encoding="utf-16-le", newline="\r\n", bom=b"\xff\xfe")
+    text("c13_utf16be.txt", tab, encoding="utf-16-be", newline="\r\n", bom=b"\xfe\xff")
+    good = "\r\n".join(ENC_ROWS).encode("gbk") + b"\r\n"
+    bad = good.replace("B型".encode("gbk"), "B型".encode("gbk") + b"\xff")
+    assert bad.count(b"\xff") == 1
+    (OUT / "c14_gbk_one_bad_byte.csv").write_bytes(bad)
+    text("c15_commas.txt", [
+        "日期,客户,产品,金额",
+        "2024-05-01,甲公司,A型,640",
+        "2024-05-02,乙公司,B型,1000",
+    ])
+
+
+# ---------------------------------------------------------------- headers
+def headers() -> None:
+    xlsx("h01_title_rows.xlsx", [sheet("销售报表", [
+        ["XX公司销售报表 2024年度"],
+        [],
+        ["制表日期: 2024-12-31"],
+        ["日期", "客户", "产品", "金额", "数量"],
+        [D(2024, 1, 10), "甲公司", "A型", 1000, 2],
+        [D(2024, 1, 11), "乙公司", "B型", 1500, 3],
+        [D(2024, 1, 12), "丙公司", "A型", 700, 1],
+        [None, "合计", None, 3200, 6],
+    ])])
+    text("h02_title_rows_gbk.csv", [
+        "XX公司销售报表 2024年度",
+        "",
+        "制表日期: 2024-12-31",
+        "日期,客户,产品,金额",
+        "2024-02-10,甲公司,A型,2000",
+        "2024-02-11,乙公司,B型,1800.25",
+        "2024-02-12,丙公司,A型,600",
+    ], encoding="gbk", newline="\r\n")
+    text("h03_repeated_headers.csv", [
+        "日期,客户,产品,金额",
+        "2024-05-01,甲公司,A型,100",
+        "2024-05-02,乙公司,B型,200",
+        "",
+        "日期,客户,产品,金额",
+        "2024-05-03,丙公司,A型,330",
+        "2024-05-04,甲公司,C型,400",
+        "日期,客户,产品,金额",
+        "2024-05-05,丁公司,A型,500",
+    ])
+    xlsx("h04_amount_yuan.xlsx", [sheet("Sheet1", [
+        ["日期", "客户", "金额（元）"],
+        [D(2024, 6, 1), "甲公司", 1234.56],
+        [D(2024, 6, 2), "乙公司", 100],
+        [D(2024, 6, 3), "丙公司", 65.44],
+    ])])
+    text("h05_amount_wanyuan.csv", [
+        "日期,客户,金额（万元）",
+        "2024-06-01,甲公司,1.2",
+        "2024-06-02,乙公司,0.35",
+        "2024-06-03,丙公司,2",
+    ])
+    xlsx("h06_messy_header_cells.xlsx", [sheet("Sheet1", [
+        ["日　期", "客户\n名称", " 产品名称 ", "金　额\n(元)", "ＱＴＹ"],
+        [D(2024, 7, 1), "甲公司", "A型", 500, 2],
+        [D(2024, 7, 2), "乙公司", "B型", 1500, 3],
+        [D(2024, 7, 3), "丙公司", "C型", 2500.5, 1],
+    ])])
+    text("h07_summary_block_above.csv", [
+        "汇总",
+        "客户数,3",
+        "金额,4200",
+        "",
+        "日期,客户,产品,金额",
+        "2024-08-01,甲公司,A型,1000",
+        "2024-08-02,乙公司,B型,1200",
+        "2024-08-03,丙公司,C型,2000",
+    ])
+
+
+# ---------------------------------------------------------------- formats
+def formats() -> None:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("销售")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    rows = [["日期", "客户名称", "货品名称", "价税合计", "数量"],
+            [D(2024, 2, 1), "甲公司", "A型", 1200, 2],
+            [D(2024, 2, 2), "乙公司", "B型", 3400.8, 4],
+            [D(2024, 2, 3), "丙公司", "C型", 50, 1],
+            [None, "合计", None, 4650.8, 7]]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                ws.write(r, c, value, date_style)
+            elif value is not None:
+                ws.write(r, c, value)
+    book.save(str(OUT / "f01_legacy_biff8.xls"))
+
+    import pandas as pd
+    frame = pd.DataFrame({"日期": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"]),
+                          "客户": ["甲公司", "乙公司", "丙公司"], "产品": ["A型", "B型", "C型"],
+                          "金额": [10.0, 20.5, 30.0]})
+    frame.to_excel(OUT / "f02_libreoffice.ods", engine="odf", index=False)
+    _fix_zip_times(OUT / "f02_libreoffice.ods")
+
+    xlsx("f03_macro_enabled.xlsm", [sheet("Sheet1", [
+        HDR, [D(2024, 4, 1), "甲公司", "A型", 700], [D(2024, 4, 2), "乙公司", "B型", 800]])],
+        content_type="application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+    xlsx("f04_really_xlsx.xls", [sheet("Sheet1", [
+        HDR, [D(2024, 4, 3), "甲公司", "A型", 111], [D(2024, 4, 4), "乙公司", "B型", 222]])])
+    html = ("<html><head><meta charset=\"utf-8\"><title>销售明细</title></head><body>"
+            "<table><tr><th>日期</th><th>客户</th><th>金额</th></tr>"
+            "<tr><td>2024-04-05</td><td>甲公司</td><td>100</td></tr></table></body></html>")
+    (OUT / "f05_really_html.xls").write_bytes(html.encode("utf-8"))
+
+    import msoffcrypto.format.ooxml as ooxml
+    plain = xlsx("f06_plain_tmp.xlsx", [sheet("Sheet1", [HDR, [D(2024, 4, 6), "甲公司", "A型", 100]])])
+    with open(plain, "rb") as src, open(OUT / "f06_password.xlsx", "wb") as dst:
+        ooxml.OOXMLFile(src).encrypt("secret", dst)
+    plain.unlink()
+    (OUT / "f07_unsupported.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+
+
+# ---------------------------------------------------------------- values
+def values() -> None:
+    xlsx("v01_dates_mixed.xlsx", [sheet("Sheet1", [
+        HDR,
+        [45356, "甲公司", "A型", 100],                        # Excel serial number 2024-03-05
+        ["2024年3月5日", "乙公司", "A型", 110],
+        ["2024/3/5", "丙公司", "A型", 120],
+        ["2024.03.05", "丁公司", "A型", 130],
+        ["20240305", "戊公司", "A型", 140],
+        [D(2024, 3, 5, 10, 15), "己公司", "A型", 150],          # a real datetime cell
+        ["2024-03-05 10:15:00.000", "庚公司", "A型", 160],      # SQL/ERP text datetime
+        [dt.time(10, 15), "辛公司", "A型", 170],                # a time-only cell
+        ["10:15:00", "壬公司", "A型", 180],                     # time-only text
+        ["下周", "癸公司", "A型", 190],                         # not a date
+    ])])
+    text("v02_dates_mixed.csv", [
+        "日期,客户,产品,金额",
+        "2024-03-05,甲公司,A型,100",
+        "2024年3月5日,乙公司,A型,110",
+        "2024/3/5,丙公司,A型,120",
+        "2024.03.05,丁公司,A型,130",
+        "20240305,戊公司,A型,140",
+        "2024-03-05 10:15:00.000,己公司,A型,150",
+        "2024/3/5 10:15,庚公司,A型,160",
+        "10:15:00,辛公司,A型,170",
+        "明天,壬公司,A型,180",
+        "2024-3-5,癸公司,A型,190",
+    ])
+    text("v03_amount_spellings.csv", [
+        "客户,产品,金额",
+        '甲公司,A型,"¥1,200"',
+        "乙公司,A型,1300元",
+        "丙公司,A型,人民币1400元",
+        '丁公司,A型,"$1,500"',
+        '戊公司,A型,"1,600.00"',
+        '己公司,A型,"(1,700.00)"',
+        "庚公司,A型,\u22121800",
+        "辛公司,A型,１９００",
+        "壬公司,A型,1.2万",
+        '癸公司,A型," 2 100 "',
+        '子公司,A型,"￥ 2,200.50"',
+        "丑公司,A型,-300",
+    ])
+    text("v04_amount_range.csv", [
+        "客户,产品,金额",
+        "甲公司,A型,100",
+        "乙公司,A型,inf",
+        "丙公司,A型,nan",
+        "丁公司,A型,1e308",
+        "戊公司,A型,-inf",
+        "己公司,A型,1e15",
+        "庚公司,A型,abc",
+        "辛公司,A型,",
+        "壬公司,A型,250",
+        "癸公司,A型,999999999999.99",
+    ])
+    text("v05_quantity_units.csv", [
+        "日期,客户,产品,数量,金额",
+        "2024-05-01,甲公司,A型,5台,1000",
+        "2024-05-02,乙公司,B型,10 件,2000",
+        "2024-05-03,丙公司,A型,２台,500",
+        "2024-05-04,丁公司,C型,若干,700",
+        "2024-05-05,戊公司,A型,3,650",
+    ])
+    xlsx("v06_formula_no_cached_value.xlsx", [sheet("Sheet1", [
+        ["日期", "客户", "产品", "单价", "数量", "金额"],
+        [D(2024, 5, 6), "甲公司", "A型", 100, 2, 200],
+        [D(2024, 5, 7), "乙公司", "B型", 50, 4, "=D3*E3"],
+        [D(2024, 5, 8), "丙公司", "C型", 30, 10, 300],
+    ])])
+    xlsx("v07_merged_customer.xlsx", [sheet("Sheet1", [
+        ["客户", "日期", "产品", "金额"],
+        ["甲公司", D(2024, 6, 1), "A型", 100],
+        [None, D(2024, 6, 2), "B型", 250],
+        [None, D(2024, 6, 3), "C型", 75],
+        ["乙公司", D(2024, 6, 4), "A型", 400],
+        [None, D(2024, 6, 5), "B型", 60],
+    ], merges=["A2:A4", "A5:A6"])])
+
+
+# ---------------------------------------------------------------- customers and columns
+def customers_and_columns() -> None:
+    xlsx("k01_spellings_abc.xlsx", [sheet("Sheet1", [
+        ["客户", "金额"],
+        ["ＡＢＣ科技", 100], ["ABC科技", 200], ["ABC 科技", 310], ["abc科技", 420],
+        ["XYZ科技（上海）", 530], ["XYZ科技(上海)", 640],
+    ])])
+    text("k02_spellings_zero_width_suffix.csv", [
+        "客户,金额",
+        "DEF\u200b贸易,150",
+        "DEF贸易,260",
+        "华信精密机械有限责任公司,370",
+        "华信精密机械有限公司,480",
+    ])
+    text("m01_code_and_name.csv", [
+        "日期,客户编码,客户名称,金额",
+        "2024-01-02,C001,甲公司,1000",
+        "2024-01-03,C002,乙公司,2100",
+        "2024-01-04,C001,甲公司,500",
+    ])
+    text("m02_two_kehu_columns.csv", [
+        "日期,客户,客户,产品,金额",
+        "2024-01-02,C001,甲公司,A型,1000",
+        "2024-01-03,C002,乙公司,B型,2100",
+        "2024-01-04,C001,甲公司,A型,500",
+    ])
+    text("m03_net_and_gross.csv", [
+        "日期,客户,金额,税额,价税合计",
+        "2024-02-01,甲公司,1000,130,1130",
+        "2024-02-02,乙公司,2000,260,2260",
+    ])
+    text("m04_crm_english.csv", [
+        "Order Date,CustomerID,Customer Name,Product,Amount,Owner",
+        "2024-07-01,C-01,Acme Ltd,Widget,1200.5,Li",
+        "2024-07-02,C-02,Beta Co,Gadget,300,Wang",
+        "2024-07-03,C-01,acme ltd,Widget,99.5,Li",
+    ])
+    text("m05_unknown_headers.csv", [
+        "日期,客户简称,含税总额",
+        "2024-08-01,甲公司,100",
+        "2024-08-02,乙公司,200",
+        "2024-08-03,丙公司,450",
+    ])
+    text("m06_missing_amount.csv", [
+        "日期,客户,产品,备注",
+        "2024-08-01,甲公司,A型,首单",
+    ])
+
+
+# ---------------------------------------------------------------- other readers
+def other_readers() -> None:
+    text("o01_opportunities_crm.csv", [
+        "Opportunity Name,Account Name,Stage,Amount,Probability,Close Date,Outcome",
+        '华东项目A,甲公司,Closed,"120,000",100%,2024-03-31,Closed Won',
+        "华南项目B,乙公司,Closed,80000,0%,2024-04-15,Closed Lost",
+        "西部项目C,丙公司,Proposal,50000,30%,2024-06-30,",
+        "北方项目D,丁公司,Negotiation,20000,60%,2024-07-15,",
+    ])
+    text("o02_survey_cn.csv", [
+        "客户,推荐意愿得分,日期,备注",
+        "甲公司,9,2024-05-01,服务好",
+        "乙公司,6,2024-05-02,",
+        "丙公司,10,2024-05-03,会推荐",
+        "丁公司,3,2024-05-04,交付慢",
+    ])
+    xlsx("o03_survey_pingfen.xlsx", [sheet("问卷", [
+        ["客户名称", "评分", "日期"],
+        ["甲公司", 8, D(2024, 6, 1)],
+        ["乙公司", 10, D(2024, 6, 2)],
+        ["丙公司", 4, D(2024, 6, 3)],
+    ])])
+    text("o04_leads_cn.csv", [
+        "公司名称,联系人,手机,来源",
+        "宁波华信精密机械有限公司,张三,13800138000,展会",
+        "上海GHI贸易有限公司,李四,0571-88886666,官网",
+        "苏州JKL科技有限公司,王五,13912345678,转介绍",
+    ])
+
+
+def main() -> None:
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    for step in (totals, sheets, csvs, headers, formats, values, customers_and_columns, other_readers):
+        step()
+    print(f"{len(list(OUT.iterdir()))} files in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
