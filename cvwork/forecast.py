@@ -1,23 +1,15 @@
 """Weighted pipeline forecast, forecast categories, backtest and the weekly review.
 
 Expected revenue of an open opportunity is ``amount x probability`` of its
-stage.  Forecast categories (rules, checked in this order, at ``as_of``):
-
-* 已成交 Closed  - won on or before ``as_of``;
-* 已忽略 Omitted - open but its expected close date has already passed (it
-  slipped: the owner must update it before it counts again);
-* 承诺 Commit    - open, probability >= 50% and expected to close within
-  three months (the seed's test: at least 50% likely to sign within three
-  months);
-* 最佳 Best case - open, probability >= 25% and expected within three months;
-* 管道 Pipeline  - every other open opportunity.
-
-Lost opportunities, and won ones closed after ``as_of``, are 已关闭 (closed,
-not in the forecast).
+stage.  Forecast categories are assigned at ``as_of`` by the rules of
+:func:`category_rules` (已成交, 已输单, 已忽略, 承诺, 最佳, 管道; the first that
+matches): lost and overdue deals are shown but never counted.  Every public
+function first runs :func:`validate_pipeline`: outcome labels of any CRM are
+normalised (:func:`normalise_outcomes`), probabilities outside [0, 1] refused.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -150,7 +142,7 @@ def validate_pipeline(opps: "pd.DataFrame", stages: Sequence[str] | None = None,
     closed = frame["closed"] if "closed" in frame else pd.Series(pd.NaT, index=frame.index)
     backwards = ((frame["expected_close"] < frame["created"]) | (closed < frame["created"])
                  if exclude and {"created", "expected_close"} <= set(frame) else pd.Series(False, index=frame.index))
-    excluded = frame.loc[backwards, ["opportunity_id", "amount"]].assign(
+    excluded = frame.loc[backwards, [c for c in ("opportunity_id", "amount") if c in frame]].assign(
         reason="成交日期早于创建日期 (close date before creation)")
     return frame.loc[~backwards].reset_index(drop=True), excluded.reset_index(drop=True)
 
@@ -169,29 +161,50 @@ def stage_at(opps: "pd.DataFrame", history: "pd.DataFrame", as_of: str,
     not closed before it, each with the stage it had reached and its probability."""
     import pandas as pd
 
+    opps = _valid(opps, "created", "closed")
     stamp = pd.Timestamp(as_of)
     alive = opps[(opps["created"] <= stamp) & ~(opps["closed"] <= stamp)]
     reached = history[history["entered"] <= stamp].sort_values("entered", kind="stable")
     last = reached.groupby("opportunity_id")["stage"].last()
     out = alive.assign(stage=alive["opportunity_id"].map(last), outcome=OPEN)
     out = out[out["stage"].notna()]
-    return out.assign(probability=out["stage"].map(probabilities).astype(float))
+    prob = out["stage"].map(probabilities).astype(float)
+    _check_probability(out, prob)
+    return out.assign(probability=prob)
 
 
-def forecast_categories(opps: "pd.DataFrame", as_of: str, horizon_months: int = 3) -> "pd.Series":
-    """One category per opportunity by the rules in the module doc."""
+def category_rules(horizon_months: int = 3, commit: float = 0.5, best: float = 0.25) -> "pd.DataFrame":
+    """The forecast categories in one table: the rule (checked top to bottom) and
+    whether and how the category counts in the forecast."""
+    import pandas as pd
+
+    h = f"{horizon_months} 个月内"
+    return pd.DataFrame([
+        ("已成交", "预测日之前已赢单", "是", "按金额全额"),
+        ("已输单", "预测日之前已输单", "否", "只列出，不计入"),
+        ("已忽略", "未关闭，但预计成交日已过（日期失效）", "否", "只列出，销售更新日期后才计入"),
+        ("承诺", f"未关闭，成交概率 ≥ {commit:.0%}，预计{h}成交", "是", "金额 × 概率；另报不加权金额"),
+        ("最佳", f"未关闭，成交概率 ≥ {best:.0%}，预计{h}成交", "是", "金额 × 概率；另报不加权金额"),
+        ("管道", "其余未关闭的商机", "是", "金额 × 概率"),
+        ("预测日后关闭", "预测日之后才赢单或输单（回看历史时）", "否", "不计入"),
+    ], columns=["category", "rule", "counted", "how"])
+
+
+def forecast_categories(opps: "pd.DataFrame", as_of: str, horizon_months: int = 3,
+                        commit: float = 0.5, best: float = 0.25) -> "pd.Series":
+    """One category per opportunity by :func:`category_rules` (first rule that matches)."""
     import numpy as np
     import pandas as pd
 
+    opps = _valid(opps, "outcome", "expected_close", "closed", need_probability=True)
     stamp = pd.Timestamp(as_of)
     soon = opps["expected_close"] <= stamp + pd.DateOffset(months=horizon_months)
     is_open = opps["outcome"] == OPEN
-    won = (opps["outcome"] == WON) & (opps["closed"] <= stamp)
-    choices = [won, is_open & (opps["expected_close"] < stamp),
-               is_open & (opps["probability"] >= 0.5) & soon,
-               is_open & (opps["probability"] >= 0.25) & soon, is_open]
-    labels = ["已成交", "已忽略", "承诺", "最佳", "管道"]
-    return pd.Series(np.select(choices, labels, default="已关闭"), index=opps.index, name="category")
+    choices = [(opps["outcome"] == WON) & (opps["closed"] <= stamp), (opps["outcome"] == LOST) & (opps["closed"] <= stamp),
+               is_open & (opps["expected_close"] < stamp), is_open & (opps["probability"] >= commit) & soon,
+               is_open & (opps["probability"] >= best) & soon, is_open]
+    labels = ["已成交", "已输单", "已忽略", "承诺", "最佳", "管道"]
+    return pd.Series(np.select(choices, labels, default="预测日后关闭"), index=opps.index, name="category")
 
 
 def weighted_forecast(opps: "pd.DataFrame", as_of: str, period: str = "Q", horizon_months: int = 3) -> "pd.DataFrame":
@@ -199,10 +212,11 @@ def weighted_forecast(opps: "pd.DataFrame", as_of: str, period: str = "Q", horiz
 
     Open opportunities count ``amount x probability``; Closed ones count in
     full in the period they closed.  Omitted (slipped) ones are shown with an
-    expected value of 0 so that nothing disappears.
+    expected value of 0 so that nothing disappears; lost ones are left out.
     """
+    opps = _valid(opps, "amount", "outcome", "expected_close", "closed", need_probability=True)
     frame = opps.assign(category=forecast_categories(opps, as_of, horizon_months))
-    frame = frame[frame["category"] != "已关闭"]
+    frame = frame[frame["category"].isin(CATEGORIES)]
     when = frame["closed"].where(frame["category"] == "已成交", frame["expected_close"])
     weight = frame["probability"].where(frame["category"].isin(["承诺", "最佳", "管道"]), 0.0)
     weight = weight.where(frame["category"] != "已成交", 1.0)
@@ -213,20 +227,63 @@ def weighted_forecast(opps: "pd.DataFrame", as_of: str, period: str = "Q", horiz
     return table
 
 
+def forecast_calls(opps: "pd.DataFrame", as_of: str, period: str = "Q", horizon_months: int = 3) -> "pd.DataFrame":
+    """The three numbers a manager reports for the period containing ``as_of``,
+    each unweighted (``amount``) and weighted (``weighted``, amount x probability):
+
+    承诺 (commit) = won in the period so far + commit deals due in the period;
+    最佳情形 (best case) = commit + best-case deals; 全部加权 (all) = + pipeline.
+    Won deals count in full in both columns; overdue and lost deals never count.
+    """
+    import pandas as pd
+
+    opps = _valid(opps, "amount", "outcome", "expected_close", "closed", need_probability=True)
+    cats = forecast_categories(opps, as_of, horizon_months)
+    span = pd.Timestamp(as_of).to_period(period)
+    won = (cats == "已成交") & (opps["closed"].dt.to_period(period) == span)
+    due = opps["expected_close"].dt.to_period(period) == span
+    rows = []
+    for name, counted in (("承诺", ["承诺"]), ("最佳情形", ["承诺", "最佳"]), ("全部加权", ["承诺", "最佳", "管道"])):
+        open_part = cats.isin(counted) & due
+        amount = opps["amount"][won].sum() + opps["amount"][open_part].sum()
+        weighted = opps["amount"][won].sum() + (opps["amount"] * opps["probability"])[open_part].sum()
+        rows.append((name, "已成交 + " + " + ".join(counted), int(won.sum() + open_part.sum()), float(amount),
+                     float(weighted)))
+    return pd.DataFrame(rows, columns=["call", "includes", "deals", "amount", "weighted"]).assign(period=str(span))
+
+
+def overdue_deals(opps: "pd.DataFrame", as_of: str, owner: str = "owner") -> "pd.DataFrame":
+    """The 已忽略 deals (open, expected close already passed), largest first,
+    with owner, amount and how many days overdue."""
+    import pandas as pd
+
+    opps = _valid(opps, "amount", "outcome", "expected_close", owner)
+    stamp = pd.Timestamp(as_of)
+    late = opps[(opps["outcome"] == OPEN) & (opps["expected_close"] < stamp)]
+    cols = [c for c in ("opportunity_id", "customer", owner, "stage", "amount", "probability", "expected_close")
+            if c in late]
+    out = late[cols].assign(days_overdue=(stamp - late["expected_close"]).dt.days)
+    return out.sort_values(["amount", "opportunity_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
 def win_rate(opps: "pd.DataFrame") -> float:
     """won / (won + lost) among closed opportunities."""
+    opps = _valid(opps, "outcome")
     won, lost = (opps["outcome"] == WON).sum(), (opps["outcome"] == LOST).sum()
     return float(won / (won + lost)) if won + lost else float("nan")
 
 
 def coverage(open_amount: float, quota: float, closed_won: float = 0.0) -> float:
-    """Pipeline coverage: open pipeline / what is still needed to reach the quota."""
+    """Pipeline coverage: open pipeline / what is still needed to reach the quota (same period for all three)."""
+    if not quota > 0:
+        raise InputError(f"销售指标必须大于 0 (quota must be > 0), 收到 (got) {quota}")
     gap = quota - closed_won
     return float("inf") if gap <= 0 else float(open_amount / gap)
 
 
 def velocity(opps: "pd.DataFrame") -> float:
     """Pipeline velocity per day: open deals x average won deal x win rate / average cycle (days)."""
+    opps = _valid(opps, "amount", "outcome", "created", "closed")
     won = opps[opps["outcome"] == WON]
     if won.empty:
         return 0.0
@@ -236,24 +293,35 @@ def velocity(opps: "pd.DataFrame") -> float:
 
 
 def backtest(opps: "pd.DataFrame", history: "pd.DataFrame", quarters: Sequence[str],
-             probabilities: Mapping[str, float]) -> "pd.DataFrame":
+             probabilities: "Mapping[str, float] | Callable[[pd.Timestamp], Mapping[str, float]]") -> "pd.DataFrame":
     """For each quarter: the weighted forecast made on its first day against what was won in it.
 
-    The forecast only knows the opportunities open on that day; deals created
-    and won inside the quarter are in ``actual`` but could not be forecast.
+    The forecast counts deals open on that day whose expected close falls in
+    the quarter.  ``actual`` is decomposed (the three parts sum to it):
+    ``won_pipeline`` deals open at the start and not overdue, ``won_overdue``
+    deals open at the start whose expected close had already passed (the 已忽略
+    rule leaves them out of the forecast), ``won_new`` deals created inside the
+    quarter.  ``probabilities`` may be a function of the quarter's first day
+    (to calibrate only on what was known then).
     """
     import pandas as pd
 
+    opps = _valid(opps, "amount", "outcome", "created", "expected_close", "closed")
     rows = []
     for q in quarters:
         period = pd.Period(q, freq="Q")
         start, end = period.start_time, period.end_time
-        pipe = stage_at(opps, history, start, probabilities)
+        probs = probabilities(start) if callable(probabilities) else probabilities
+        pipe = stage_at(opps, history, start, probs)
         due = pipe[(pipe["expected_close"] >= start) & (pipe["expected_close"] <= end)]
         won = opps[(opps["outcome"] == WON) & (opps["closed"] >= start) & (opps["closed"] <= end)]
+        new = won["created"] >= start
+        late = ~new & (won["expected_close"] < start)
+        parts = [won["amount"][~new & ~late].sum(), won["amount"][late].sum(), won["amount"][new].sum()]
         rows.append((str(period), float((due["amount"] * due["probability"]).sum()), float(won["amount"].sum()),
-                     int((won["created"] < start).sum()), len(won)))
-    out = pd.DataFrame(rows, columns=["quarter", "forecast", "actual", "won_from_pipeline", "won_total"])
+                     *map(float, parts), int((~new & ~late).sum()), int(late.sum()), int(new.sum())))
+    out = pd.DataFrame(rows, columns=["quarter", "forecast", "actual", "won_pipeline", "won_overdue", "won_new",
+                                      "n_pipeline", "n_overdue", "n_new"])
     out["error"] = out["forecast"] - out["actual"]
     out["error_pct"] = out["error"] / out["actual"].where(out["actual"] != 0)
     return out
@@ -266,6 +334,7 @@ def weekly_review(opps: "pd.DataFrame", history: "pd.DataFrame", as_of: str, day
     (no stage change for ``stale_days``; one never moved counts from its creation)."""
     import pandas as pd
 
+    opps = _valid(opps, "amount", "outcome", "created", "expected_close", "closed", owner, need_probability=True)
     stamp = pd.Timestamp(as_of)
     week = (stamp - pd.Timedelta(days=days), stamp)
     moved_ids = history.loc[(history["entered"] > week[0]) & (history["entered"] <= week[1]), "opportunity_id"]
@@ -289,10 +358,31 @@ def weekly_review(opps: "pd.DataFrame", history: "pd.DataFrame", as_of: str, day
 
 
 def empirical_probabilities(conversion: "pd.DataFrame") -> dict[str, float]:
-    """Win probability from each stage as observed: won / entered that stage.
+    """Win probability from each stage as observed on resolved deals only:
+    won / (entered that stage - still open at or beyond it).
 
-    ``conversion`` is a :func:`cvwork.funnel.stage_conversion` table whose last
-    stage is the won stage.
+    ``conversion`` is a :func:`cvwork.funnel.stage_conversion` table (with its
+    ``open`` column) whose last stage is the won stage.  Open deals have no
+    outcome yet; counting them as failures would bias every probability low.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"stage": ["线索", "赢单"], "entered": [10, 3], "open": [2, 0]})
+    >>> empirical_probabilities(t)
+    {'线索': 0.375, '赢单': 1.0}
     """
-    won = float(conversion["entered"].iloc[-1])
-    return {s: (won / float(n) if n else 0.0) for s, n in zip(conversion["stage"], conversion["entered"])}
+    entered = conversion["entered"].astype(float).to_numpy()
+    still = conversion["open"].fillna(0).astype(float).to_numpy()[::-1].cumsum()[::-1]
+    won = entered[-1]
+    return {s: (float(won / (n - o)) if n - o > 0 else float("nan")) for s, n, o in zip(conversion["stage"], entered, still)}
+
+
+def calibrated_before(opps: "pd.DataFrame", history: "pd.DataFrame", stages: Sequence[str],
+                      when: "pd.Timestamp | str") -> dict[str, float]:
+    """:func:`empirical_probabilities` from the deals closed before ``when`` only
+    (what a forecaster could have known that day); for :func:`backtest`."""
+    import pandas as pd
+    from cvwork.funnel import stage_conversion
+
+    opps = _valid(opps, "outcome", "closed")
+    done = opps.loc[(opps["outcome"] != OPEN) & (opps["closed"] < pd.Timestamp(when)), "opportunity_id"]
+    return empirical_probabilities(stage_conversion(history[history["opportunity_id"].isin(done)], stages))

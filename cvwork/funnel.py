@@ -17,26 +17,41 @@ from cvwork.errors import InputError, require_columns
 DEFAULT_EDGES = (10_000, 50_000, 100_000, 200_000)
 
 
+def _plain(value: float) -> str:
+    """1500 -> '1,500', 2.5 -> '2.5', 1e6 -> '1,000,000' (no exponent)."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _wan(value: float) -> str:
     """10000 -> '1', 15000 -> '1.5' (in 万, ten thousands)."""
-    return f"{value / 10_000:g}"
+    return _plain(value / 10_000)
 
 
-def bucket_labels(edges: Sequence[float]) -> list[str]:
-    """Chinese labels for buckets cut at ``edges`` (in yuan).
+def bucket_labels(edges: Sequence[float], currency: str = "元") -> list[str]:
+    """Labels for buckets cut at ``edges``, in the data's ``currency``.
+
+    Yuan edges of 1,000 and more are written in 万 (ten thousands); any other
+    currency, or yuan edges below 1,000, as plain numbers with the currency.
 
     >>> bucket_labels((10_000, 50_000, 100_000, 200_000))
     ['1万以下', '1-5万', '5-10万', '10-20万', '20万以上']
+    >>> bucket_labels((50, 100, 1_000), currency="美元")
+    ['50美元以下', '50-100美元', '100-1,000美元', '1,000美元以上']
     """
-    inner = [f"{_wan(lo)}-{_wan(hi)}万" for lo, hi in zip(edges[:-1], edges[1:])]
-    return [f"{_wan(edges[0])}万以下", *inner, f"{_wan(edges[-1])}万以上"]
+    edges = list(edges)
+    wan = currency == "元" and min(edges) >= 1_000
+    fmt, unit = (_wan, "万") if wan else (_plain, currency)
+    inner = [f"{fmt(lo)}-{fmt(hi)}{unit}" for lo, hi in zip(edges[:-1], edges[1:])]
+    return [f"{fmt(edges[0])}{unit}以下", *inner, f"{fmt(edges[-1])}{unit}以上"]
 
 
-def _check_edges(edges: Sequence[float], labels: Sequence[str] | None) -> list[str]:
+def _check_edges(edges: Sequence[float], labels: Sequence[str] | None, currency: str = "元") -> list[str]:
     edges = list(edges)
     if not edges or any(b <= a for a, b in zip(edges[:-1], edges[1:])):
-        raise InputError(f"分段边界必须严格递增 (bucket edges must be strictly increasing): {edges}")
-    labels = bucket_labels(edges) if labels is None else list(labels)
+        raise InputError(f"分段边界必须严格递增 (bucket edges must be strictly increasing): {edges}; "
+                         f"请按从小到大给出 (list them from small to large)")
+    labels = bucket_labels(edges, currency) if labels is None else list(labels)
     if len(labels) != len(edges) + 1:
         raise InputError(f"标签数应为边界数加一 (need {len(edges) + 1} labels for {len(edges)} edges), "
                          f"收到 (got) {len(labels)}: {labels}")
@@ -62,7 +77,7 @@ def select_product(sales: "pd.DataFrame", product: str | None, product_col: str 
 def customer_buckets(sales: "pd.DataFrame", product: str | None = None,
                      edges: Sequence[float] = DEFAULT_EDGES, labels: Sequence[str] | None = None,
                      customer: str = "customer", amount: str = "amount",
-                     product_col: str = "product") -> "pd.DataFrame":
+                     product_col: str = "product", currency: str = "元") -> "pd.DataFrame":
     """One row per customer: net ``revenue`` (returns netted) and its ``bucket``.
 
     Sorted by revenue, largest first; ties by customer name.
@@ -75,7 +90,7 @@ def customer_buckets(sales: "pd.DataFrame", product: str | None = None,
     import numpy as np
     import pandas as pd
 
-    labels = _check_edges(edges, labels)
+    labels = _check_edges(edges, labels, currency)
     require_columns(sales, (customer, amount))
     lines = select_product(sales, product, product_col)
     totals = lines.groupby(customer, sort=False)[amount].sum().astype("float64").round(2)
@@ -88,15 +103,17 @@ def customer_buckets(sales: "pd.DataFrame", product: str | None = None,
 def revenue_buckets(sales: "pd.DataFrame", product: str | None = None,
                     edges: Sequence[float] = DEFAULT_EDGES, labels: Sequence[str] | None = None,
                     customer: str = "customer", amount: str = "amount",
-                    product_col: str = "product") -> "pd.DataFrame":
+                    product_col: str = "product", currency: str = "元") -> "pd.DataFrame":
     """Customers and revenue per revenue bucket, low to high (the R funnel example).
 
     Parameters
     ----------
     sales : sales lines with ``customer``, ``amount`` (and ``product`` when filtering)
-    product : keep only this product's lines (``None`` = all products)
-    edges : bucket edges in yuan; buckets are ``[edge_i, edge_{i+1})``
+    product : keep only this product's lines (``None`` = all lines, e.g. single-product data)
+    edges : bucket edges in the data's currency; buckets are ``[edge_i, edge_{i+1})``;
+        :func:`cvwork.buckets.choose_edges` picks edges that fit the data
     labels : one label per bucket (``len(edges) + 1``), default 1万以下, 1-5万, ...
+    currency : the unit of the amounts, used in the default labels (元 -> 万 labels)
 
     Returns
     -------
@@ -112,7 +129,7 @@ def revenue_buckets(sales: "pd.DataFrame", product: str | None = None,
     import numpy as np
     import pandas as pd
 
-    per_customer = customer_buckets(sales, product, edges, labels, customer, amount, product_col)
+    per_customer = customer_buckets(sales, product, edges, labels, customer, amount, product_col, currency)
     labels = list(per_customer["bucket"].cat.categories)
     grouped = per_customer.groupby("bucket", observed=False)["revenue"]
     out = pd.DataFrame({"bucket": labels, "low": [-np.inf, *edges], "high": [*edges, np.inf],
@@ -129,7 +146,10 @@ STAGE_MODELS = {
     "四阶段客户漏斗": ["目标市场", "潜在客户", "目标客户", "签约客户"],
     "大客户五阶段": ["潜在客户开发", "需求了解与分析", "产品演示与方案制定", "商务谈判与签约", "售后服务与持续跟进"],
     "六阶段销售漏斗": ["线索", "初步接触", "需求确认", "方案报价", "商务谈判", "赢单"],
+    "CRM (English)": ["Prospecting", "Qualification", "Proposal", "Negotiation", "Closed Won"],
 }
+#: z for a 95% interval
+Z95 = 1.959963984540054
 
 
 def check_stages(values: "pd.Series", stages: Sequence[str]) -> None:
@@ -140,6 +160,27 @@ def check_stages(values: "pd.Series", stages: Sequence[str]) -> None:
                          f"阶段模型 (stage model): {' > '.join(stages)}; 请统一阶段名称或传入 stages= (fix the names or pass stages=)")
 
 
+def wilson_interval(successes: "float | np.ndarray", trials: "float | np.ndarray",
+                    z: float = Z95) -> "tuple[np.ndarray, np.ndarray]":
+    """Wilson score interval of a rate ``successes / trials`` (95% by default).
+
+    Unlike ``p +- z*sqrt(p(1-p)/n)`` it stays within [0, 1] and is honest for
+    small counts; ``trials == 0`` gives NaN.
+
+    >>> [round(float(x), 4) for x in wilson_interval(19, 47)]
+    [0.2764, 0.5466]
+    """
+    import numpy as np
+
+    k, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
 def stage_depth(history: "pd.DataFrame", stages: Sequence[str], opportunity: str = "opportunity_id",
                 stage: str = "stage") -> "pd.Series":
     """Index of the furthest stage each opportunity reached (skipped stages count as passed)."""
@@ -148,61 +189,90 @@ def stage_depth(history: "pd.DataFrame", stages: Sequence[str], opportunity: str
     return history[stage].map(order).groupby(history[opportunity]).max()
 
 
+def _stage_counts(data: "pd.DataFrame | pd.Series | dict", stages: list[str], opportunity: str, stage: str,
+                  entered: str, still_open: Sequence[str]) -> "tuple[np.ndarray, np.ndarray, np.ndarray]":
+    """Entered and open counts per stage, and mean days in each stage."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(data, (dict, pd.Series)):
+        counts = pd.Series(data, dtype=float)
+        check_stages(pd.Series(counts.index), stages)
+        return counts.reindex(stages, fill_value=0).to_numpy(), np.zeros(len(stages)), np.full(len(stages), np.nan)
+    require_columns(data, (opportunity, stage))
+    depth = stage_depth(data, stages, opportunity, stage)
+    entered_n = np.array([(depth >= k).sum() for k in range(len(stages))], dtype=float)
+    is_open = depth.index.isin(list(still_open))
+    open_n = np.array([((depth == k) & is_open).sum() for k in range(len(stages))], dtype=float)
+    return entered_n, open_n, _days_in_stage(data, stages, opportunity, stage, entered)
+
+
 def stage_conversion(data: "pd.DataFrame | pd.Series | dict", stages: Sequence[str], *,
                      opportunity: str = "opportunity_id", stage: str = "stage", entered: str = "entered",
-                     still_open: Sequence[str] = (), benchmarks: "dict[str, float] | None" = None) -> "pd.DataFrame":
-    """Entered, advanced and lost per stage, conversions and the bottleneck.
+                     still_open: Sequence[str] = (), benchmarks: "dict[str, float] | None" = None,
+                     min_resolved: int = 20) -> "pd.DataFrame":
+    """Entered, advanced, lost and open per stage, both conversions, intervals and the bottleneck.
 
     ``data`` is either a stage history (one row per opportunity and stage
     reached, with the date ``entered``) or plain counts per stage (a dict or
-    Series ``{stage: count}``).  ``still_open`` lists opportunity ids that
-    are still in progress: they are neither advanced nor lost.
+    Series ``{stage: count}``).  ``still_open`` lists opportunity ids still in
+    progress: they sit at the stage they reached, neither advanced nor lost.
 
-    Returns one row per stage: ``entered``, ``advanced`` (reached the next
-    stage), ``lost``, ``open``, ``conversion`` (advanced / entered),
-    ``loss_rate``, ``cumulative`` (share of the first stage that got this far),
-    ``avg_days`` in the stage (history only) and ``bottleneck`` (True on the
-    transition with the lowest conversion, or, given ``benchmarks`` per stage,
-    the one furthest below its benchmark).  The last stage has no transition.
-    Overall conversion = product of the stage conversions = last / first.
+    Per stage: ``entered``; ``advanced`` (reached the next stage); ``open``;
+    ``lost`` = entered - advanced - open; ``resolved`` = advanced + lost;
+    ``conversion`` = advanced / entered (open deals count as not advanced);
+    ``resolved_conversion`` = advanced / resolved (open deals left out: the
+    rate the deals that finished the stage achieved); ``loss_rate`` = lost /
+    entered; ``*_low``/``*_high`` the 95% Wilson interval of each rate;
+    ``cumulative`` = entered / first stage; ``avg_days`` in the stage.
+    ``bottleneck`` marks the transition with the lowest resolved conversion
+    (or furthest below its ``benchmarks`` value) among those with at least
+    ``min_resolved`` resolved deals; ``note`` says when a stage is too small to
+    judge.  Overall conversion = last / first.
 
-    >>> stage_conversion({"线索": 100, "商机": 40, "赢单": 10}, ["线索", "商机", "赢单"])["conversion"].tolist()
-    [0.4, 0.25, nan]
+    >>> t = stage_conversion({"线索": 100, "商机": 40, "赢单": 10}, ["线索", "商机", "赢单"])
+    >>> t["conversion"].tolist(), t["bottleneck"].tolist()
+    ([0.4, 0.25, nan], [False, True, False])
     """
     import numpy as np
     import pandas as pd
 
     stages = list(stages)
-    if isinstance(data, (dict, pd.Series)):
-        counts = pd.Series(data, dtype=float)
-        check_stages(pd.Series(counts.index), stages)
-        entered_n = counts.reindex(stages, fill_value=0).to_numpy()
-        open_n, days = np.zeros(len(stages)), np.full(len(stages), np.nan)
-    else:
-        require_columns(data, (opportunity, stage))
-        depth = stage_depth(data, stages, opportunity, stage)
-        entered_n = np.array([(depth >= k).sum() for k in range(len(stages))], dtype=float)
-        is_open = depth.index.isin(list(still_open))
-        open_n = np.array([((depth == k) & is_open).sum() for k in range(len(stages))], dtype=float)
-        days = _days_in_stage(data, stages, opportunity, stage, entered)
+    entered_n, open_n, days = _stage_counts(data, stages, opportunity, stage, entered, still_open)
     if np.any(np.diff(entered_n) > 0):
         raise InputError(f"后一阶段的数量不能多于前一阶段 (a later stage cannot hold more than the one before): "
                          f"{dict(zip(stages, entered_n.astype(int)))}")
-    advanced = np.r_[entered_n[1:], np.nan]
-    out = pd.DataFrame({"stage": stages, "entered": entered_n, "advanced": advanced,
-                        "open": open_n, "avg_days": days})
+    out = pd.DataFrame({"stage": stages, "entered": entered_n, "advanced": np.r_[entered_n[1:], np.nan],
+                        "open": open_n})
     out["lost"] = out["entered"] - out["advanced"] - out["open"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["conversion"] = out["advanced"] / out["entered"]
-        out["cumulative"] = out["entered"] / entered_n[0] if entered_n[0] else np.nan
-    out["loss_rate"] = 1 - out["conversion"]
+    out["resolved"] = out["advanced"] + out["lost"]
+    for name, k, n in (("conversion", "advanced", "entered"), ("resolved_conversion", "advanced", "resolved"),
+                       ("loss_rate", "lost", "entered")):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[name] = out[k] / out[n].where(out[n] > 0)
+        prefix = name.replace("_rate", "").replace("_conversion", "")
+        out[f"{prefix}_low"], out[f"{prefix}_high"] = wilson_interval(out[k], out[n])
+    out["cumulative"] = out["entered"] / entered_n[0] if entered_n[0] else np.nan
+    out["avg_days"] = days
     out["benchmark"] = [np.nan if benchmarks is None else benchmarks.get(s, np.nan) for s in stages]
-    gap = out["conversion"] - out["benchmark"] if benchmarks else out["conversion"]
-    out["bottleneck"] = out.index == gap.idxmin() if gap.notna().any() else False
-    for col in ("entered", "advanced", "lost", "open"):
+    return _mark_bottleneck(out, benchmarks is not None, min_resolved)
+
+
+def _mark_bottleneck(out: "pd.DataFrame", benchmarked: bool, min_resolved: int) -> "pd.DataFrame":
+    """Bottleneck on resolved conversion among stages with enough resolved deals; a note on the others."""
+    gap = out["resolved_conversion"] - out["benchmark"] if benchmarked else out["resolved_conversion"]
+    enough = out["resolved"] >= min_resolved
+    judged = gap.where(enough)
+    out["bottleneck"] = (out.index == judged.idxmin()) if judged.notna().any() else False
+    small = out["resolved"].notna() & ~enough
+    out["note"] = ""
+    out.loc[small, "note"] = [f"已结束仅 {int(n)} 个（少于 {min_resolved}），样本太少，不判断瓶颈"
+                              for n in out.loc[small, "resolved"]]
+    for col in ("entered", "advanced", "lost", "open", "resolved"):
         out[col] = out[col].astype("Int64")
-    cols = ["stage", "entered", "advanced", "lost", "open", "conversion", "loss_rate", "cumulative",
-            "avg_days", "benchmark", "bottleneck"]
+    cols = ["stage", "entered", "advanced", "lost", "open", "resolved", "conversion", "conversion_low",
+            "conversion_high", "resolved_conversion", "resolved_low", "resolved_high", "loss_rate", "loss_low",
+            "loss_high", "cumulative", "avg_days", "benchmark", "bottleneck", "note"]
     return out[cols]
 
 
@@ -211,7 +281,7 @@ def _days_in_stage(history: "pd.DataFrame", stages: list[str], opportunity: str,
     """Mean days between entering a stage and entering the next, over those that advanced."""
     import numpy as np
 
-    if entered not in history.columns:
+    if entered not in history.columns or history.empty:
         return np.full(len(stages), np.nan)
     wide = history.pivot_table(index=opportunity, columns=stage, values=entered, aggfunc="min")
     wide = wide.reindex(columns=stages)
@@ -220,24 +290,43 @@ def _days_in_stage(history: "pd.DataFrame", stages: list[str], opportunity: str,
 
 
 def overall_conversion(table: "pd.DataFrame") -> float:
-    """Share of the first stage that reached the last: the product of stage conversions."""
+    """Share of the first stage that reached the last (last entered / first entered)."""
     return float(table["entered"].iloc[-1] / table["entered"].iloc[0]) if table["entered"].iloc[0] else float("nan")
 
 
-def conversion_by(history: "pd.DataFrame", stages: Sequence[str], groups: "pd.Series",
-                  opportunity: str = "opportunity_id", stage: str = "stage") -> "pd.DataFrame":
-    """Stage-to-stage conversion per group (owner, region, ...): rows = groups,
-    columns = transitions "A→B"; ``groups`` maps opportunity id to group."""
+def conversion_cells(history: "pd.DataFrame", stages: Sequence[str], groups: "pd.Series", *,
+                     still_open: Sequence[str] = (), opportunity: str = "opportunity_id",
+                     stage: str = "stage") -> "pd.DataFrame":
+    """One row per group and transition "A→B": advanced, lost, open, resolved,
+    ``rate`` = advanced / resolved (open deals left out) and its Wilson interval.
+    ``groups`` maps opportunity id to group (owner, region, ...)."""
     import pandas as pd
 
     depth = stage_depth(history, stages, opportunity, stage)
-    group_of = depth.index.map(groups)
-    rows = {}
-    for name, d in depth.groupby(group_of):
-        entered = [(d >= k).sum() for k in range(len(stages))]
-        rows[name] = [entered[k + 1] / entered[k] if entered[k] else float("nan") for k in range(len(stages) - 1)]
+    is_open = depth.index.isin(list(still_open))
+    frame = pd.DataFrame({"depth": depth.to_numpy(), "open": is_open, "group": depth.index.map(groups)})
+    rows = []
+    for name, d in frame.groupby("group", sort=True):
+        for k, (a, b) in enumerate(zip(stages[:-1], stages[1:])):
+            entered, advanced = int((d["depth"] >= k).sum()), int((d["depth"] >= k + 1).sum())
+            still = int(((d["depth"] == k) & d["open"]).sum())
+            rows.append((name, f"{a}→{b}", entered, advanced, entered - advanced - still, still))
+    out = pd.DataFrame(rows, columns=["group", "transition", "entered", "advanced", "lost", "open"])
+    out["resolved"] = out["advanced"] + out["lost"]
+    out["rate"] = out["advanced"] / out["resolved"].where(out["resolved"] > 0)
+    out["rate_low"], out["rate_high"] = wilson_interval(out["advanced"], out["resolved"])
+    return out
+
+
+def conversion_by(history: "pd.DataFrame", stages: Sequence[str], groups: "pd.Series",
+                  opportunity: str = "opportunity_id", stage: str = "stage", *,
+                  still_open: Sequence[str] = (), value: str = "rate") -> "pd.DataFrame":
+    """Groups x transitions grid of one column of :func:`conversion_cells`
+    (``rate`` by default; ``advanced`` and ``resolved`` give the counts behind it)."""
+    cells = conversion_cells(history, stages, groups, still_open=still_open, opportunity=opportunity, stage=stage)
     cols = [f"{a}→{b}" for a, b in zip(stages[:-1], stages[1:])]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=cols).rename_axis(groups.name or "group")
+    grid = cells.pivot(index="group", columns="transition", values=value).reindex(columns=cols)
+    return grid.rename_axis(index=groups.name or "group", columns=None)
 
 
 # The pipeline forecast (lesson 10) lives in cvwork.forecast; it is reachable from here too.

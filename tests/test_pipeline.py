@@ -20,12 +20,13 @@ def history():
 
 
 def test_stage_conversion_by_hand():
-    t = funnel.stage_conversion(history(), STAGES, still_open=["o9", "o10"]).set_index("stage")
+    t = funnel.stage_conversion(history(), STAGES, still_open=["o9", "o10"], min_resolved=1).set_index("stage")
     assert t["entered"].tolist() == [10, 6, 3, 2]
     assert t["advanced"].iloc[:3].tolist() == [6, 3, 2]
     assert t["open"].tolist() == [1, 1, 0, 0]          # o10 still at 线索, o9 at 方案
     assert t["lost"].iloc[:3].tolist() == [3, 2, 1]
     assert t["conversion"].iloc[:3].round(4).tolist() == [0.6, 0.5, 0.6667]
+    assert t["resolved_conversion"].iloc[:3].round(4).tolist() == [0.6667, 0.6, 0.6667]   # 6/9, 3/5, 2/3
     assert t["bottleneck"].tolist() == [False, True, False, False]
     assert t["avg_days"].iloc[:3].tolist() == [10.0, 10.0, 10.0]
     overall = funnel.overall_conversion(t.reset_index())
@@ -77,7 +78,7 @@ def opps():
 def test_categories_and_weighted_forecast():
     o = opps()
     cats = fc.forecast_categories(o, "2026-01-01")
-    assert cats.tolist() == ["已成交", "已关闭", "承诺", "最佳", "管道", "已忽略"]
+    assert cats.tolist() == ["已成交", "已输单", "承诺", "最佳", "管道", "已忽略"]
     t = fc.weighted_forecast(o, "2026-01-01")
     assert t.loc["2025Q4", "已成交"] == 100
     assert t.loc["2026Q1", "承诺"] == 120 and t.loc["2026Q1", "最佳"] == 32     # 200 x 0.6, 80 x 0.4
