@@ -33,93 +33,159 @@ DEFAULT_WEIGHTS = {"need_specificity": 0.25, "urgency": 0.20, "budget_fit": 0.25
 SCALES = {"need_specificity": (1, 5), "urgency": (1, 5)}
 
 
-def scaled_criteria(opps: "pd.DataFrame") -> "pd.DataFrame":
-    """The five criteria on a 0-100 scale, one column each (validated)."""
+def _criteria(custom: "Mapping[str, tuple[str, float, float]] | None") -> dict[str, tuple[str, str, str]]:
+    """The built-in criteria plus user-defined ones ``{column: (中文名, low, high)}``."""
+    out = dict(CRITERIA)
+    for col, spec in (custom or {}).items():
+        if len(spec) != 3 or not spec[2] > spec[1]:
+            raise InputError(f"自定义评分项 '{col}' 需写成 (中文名, 最低分, 最高分) (custom criterion needs "
+                             f"(label, low, high) with high > low), 收到 (got) {spec!r}")
+        out[col] = (spec[0], "自定义", f"{spec[1]:g}-{spec[2]:g} 分线性换算：{spec[1]:g} -> 0，{spec[2]:g} -> 100")
+    return out
+
+
+def _check_range(opps: "pd.DataFrame", col: str, lo: float, hi: float) -> None:
+    bad = opps[col].isna() | ~opps[col].between(lo, hi)
+    if bad.any():
+        i = bad.idxmax()
+        raise InputError(f"'{col}' 必须在 {lo:g}-{hi:g} 之间 (must be within {lo:g}-{hi:g}): 第 {i} 行是 {opps.at[i, col]!r} "
+                         f"(row {i} is {opps.at[i, col]!r}); 请更正 (fix it)")
+
+
+def scaled_criteria(opps: "pd.DataFrame", custom: "Mapping[str, tuple[str, float, float]] | None" = None) -> "pd.DataFrame":
+    """The criteria on a 0-100 scale, one column each (validated).
+
+    ``custom`` adds user-defined criteria, e.g. ``{"authority": ("决策权", 1, 5)}``:
+    the column is scaled linearly from ``low`` (0) to ``high`` (100).
+    """
     import pandas as pd
 
-    require_columns(opps, ("need_specificity", "urgency", "budget", "amount", "past_purchases", "interactions_90d"),
-                    "商机表")
-    for col, (lo, hi) in SCALES.items():
-        bad = ~opps[col].between(lo, hi)
-        if bad.any():
-            i = bad.idxmax()
-            raise InputError(f"'{col}' 必须在 {lo}-{hi} 之间 (must be within {lo}-{hi}): 第 {i} 行是 {opps.at[i, col]!r} "
-                             f"(row {i} is {opps.at[i, col]!r}); 请更正 (fix it)")
+    require_columns(opps, ("need_specificity", "urgency", "budget", "amount", "past_purchases", "interactions_90d",
+                           *(custom or {})), "商机表")
+    for col, (lo, hi) in {**SCALES, **{c: (s[1], s[2]) for c, s in (custom or {}).items()}}.items():
+        _check_range(opps, col, lo, hi)
     for col in ("budget", "amount", "past_purchases", "interactions_90d"):
         bad = opps[col].isna() | (opps[col] < 0)
         if bad.any():
             i = bad.idxmax()
             raise InputError(f"'{col}' 不能为空或负数 (must be a number >= 0): 第 {i} 行是 {opps.at[i, col]!r} (row {i})")
     amount = opps["amount"].where(opps["amount"] > 0)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "need_specificity": (opps["need_specificity"] - 1) / 4 * 100,
         "urgency": (opps["urgency"] - 1) / 4 * 100,
         "budget_fit": (opps["budget"] / amount).clip(upper=1).fillna(0) * 100,
         "past_purchases": opps["past_purchases"].clip(upper=5) / 5 * 100,
         "interactions_90d": opps["interactions_90d"].clip(upper=10) / 10 * 100,
     }, index=opps.index)
+    for col, (_, lo, hi) in (custom or {}).items():
+        out[col] = (opps[col] - lo) / (hi - lo) * 100
+    return out
 
 
-def _normalised(weights: Mapping[str, float] | None) -> dict[str, float]:
+def _normalised(weights: Mapping[str, float] | None, criteria: Mapping[str, object] = CRITERIA) -> dict[str, float]:
     w = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = sorted(set(w) - set(CRITERIA))
+    unknown = sorted(set(w) - set(criteria))
     if unknown:
-        raise InputError(f"未知的评分项 (unknown criteria): {', '.join(unknown)}; 可用 (known): {', '.join(CRITERIA)}")
+        raise InputError(f"未知的评分项 (unknown criteria): {', '.join(unknown)}; 可用 (known): {', '.join(criteria)}; "
+                         f"新评分项请用 custom= 定义 (define new ones with custom=)")
     if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
         raise InputError(f"权重必须非负且不能全为 0 (weights must be >= 0 and not all zero), 收到 (got) {w}")
     total = sum(w.values())
-    return {k: w.get(k, 0.0) / total for k in CRITERIA}
+    return {k: w.get(k, 0.0) / total for k in criteria}
 
 
 def score_opportunities(opps: "pd.DataFrame", weights: Mapping[str, float] | None = None,
-                        high: float = 70, medium: float = 40, id_col: str = "opportunity_id") -> "pd.DataFrame":
+                        high: float = 70, medium: float = 40, id_col: str = "opportunity_id",
+                        custom: "Mapping[str, tuple[str, float, float]] | None" = None) -> "pd.DataFrame":
     """Score, rank and tier opportunities; returns them sorted by rank with
     ``contrib_<criterion>`` columns that add up to ``score``.
+
+    ``custom`` adds criteria of your own (see :func:`scaled_criteria`); give
+    them a weight in ``weights``.  When the table has ``probability`` (checked
+    to lie in [0, 1]), ``expected_value`` = amount x probability is added
+    beside the score: the score says how good a deal looks, the expected
+    value how much it is worth.
 
     >>> import pandas as pd
     >>> o = pd.DataFrame({"opportunity_id": ["a"], "need_specificity": [5], "urgency": [3], "budget": [100],
     ...                   "amount": [100], "past_purchases": [0], "interactions_90d": [10]})
     >>> float(score_opportunities(o)["score"].iloc[0])   # 25 + 10 + 25 + 0 + 15
     75.0
+    >>> float(score_opportunities(o.assign(authority=[5]), {"need_specificity": 1, "authority": 1},
+    ...                           custom={"authority": ("决策权", 1, 5)})["score"].iloc[0])
+    100.0
     """
     if not 0 <= medium <= high <= 100:
         raise InputError(f"档位阈值需满足 0 <= medium <= high <= 100 (need 0 <= medium <= high <= 100), "
                          f"收到 (got) high={high}, medium={medium}")
-    w = _normalised(weights)
-    scaled = scaled_criteria(opps)
-    out = opps.copy()
-    for k in CRITERIA:
+    criteria = _criteria(custom)
+    w = _normalised(weights, criteria)
+    scaled = scaled_criteria(opps, custom)
+    out = _with_probability(opps, id_col)
+    for k in criteria:
         out[f"contrib_{k}"] = scaled[k] * w[k]
-    out["score"] = sum(out[f"contrib_{k}"] for k in CRITERIA)
+    out["score"] = sum(out[f"contrib_{k}"] for k in criteria)
+    if "probability" in out:
+        out["expected_value"] = out["amount"] * out["probability"]
     out = out.sort_values(["score", id_col], ascending=[False, True], kind="stable").reset_index(drop=True)
     out["rank"] = range(1, len(out) + 1)
     out["tier"] = ["高" if s >= high else ("中" if s >= medium else "低") for s in out["score"]]
     return out
 
 
-def meets_seed_check(opps: "pd.DataFrame", as_of: str, max_vendors: int = 3, min_probability: float = 0.5,
-                     months: int = 3) -> "pd.Series":
-    """Seed 004's third opportunity review: shortlisted among at most three
-    vendors and at least 50% likely to sign within three months."""
+def _with_probability(opps: "pd.DataFrame", id_col: str) -> "pd.DataFrame":
+    """A copy; a probability column present is validated like every pipeline path."""
+    from cvwork.forecast import validate_pipeline
+
+    if "probability" not in opps:
+        return opps.copy()
+    ids = opps[id_col] if id_col in opps else opps.index.to_series()
+    checked = validate_pipeline(opps.assign(opportunity_id=ids.to_numpy()), required=(), exclude=False)[0]
+    checked.index = opps.index
+    return checked if "opportunity_id" in opps else checked.drop(columns="opportunity_id")
+
+
+def seed_check_detail(opps: "pd.DataFrame", as_of: str, max_vendors: int = 3, min_probability: float = 0.5,
+                      months: int = 3) -> "pd.DataFrame":
+    """Seed 004's opportunity test, one column per condition: ``few_vendors``
+    (shortlisted among at most ``max_vendors``), ``likely`` (probability >=
+    ``min_probability``), ``in_window`` (as_of <= expected close <= as_of +
+    ``months``; an overdue close date fails), ``overdue`` and ``passes`` (all three)."""
     import pandas as pd
 
     require_columns(opps, ("shortlisted_vendors", "probability", "expected_close"), "商机表")
-    horizon = pd.Timestamp(as_of) + pd.DateOffset(months=months)
-    return ((opps["shortlisted_vendors"] <= max_vendors) & (opps["probability"] >= min_probability)
-            & (opps["expected_close"] <= horizon))
+    frame = _with_probability(opps, "opportunity_id")
+    stamp = pd.Timestamp(as_of)
+    close = pd.to_datetime(frame["expected_close"])
+    out = pd.DataFrame({"few_vendors": frame["shortlisted_vendors"] <= max_vendors,
+                        "likely": frame["probability"] >= min_probability,
+                        "in_window": (close >= stamp) & (close <= stamp + pd.DateOffset(months=months)),
+                        "overdue": close < stamp}, index=opps.index)
+    out["passes"] = out["few_vendors"] & out["likely"] & out["in_window"]
+    return out
+
+
+def meets_seed_check(opps: "pd.DataFrame", as_of: str, max_vendors: int = 3, min_probability: float = 0.5,
+                     months: int = 3) -> "pd.Series":
+    """Seed 004's third opportunity review: shortlisted among at most three
+    vendors and at least 50% likely to sign within three months, i.e.
+    ``as_of <= expected_close <= as_of + months`` (an overdue deal fails)."""
+    return seed_check_detail(opps, as_of, max_vendors, min_probability, months)["passes"].rename("seed_check")
 
 
 def rank_stability(opps: "pd.DataFrame", weights: Mapping[str, float] | None = None, top: int = 10,
-                   change: float = 0.2, id_col: str = "opportunity_id") -> "pd.DataFrame":
+                   change: float = 0.2, id_col: str = "opportunity_id",
+                   custom: "Mapping[str, tuple[str, float, float]] | None" = None) -> "pd.DataFrame":
     """How many of the top ``top`` stay in the top when one weight moves by +-``change``."""
     import pandas as pd
 
     base_w = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    base = set(score_opportunities(opps, base_w, id_col=id_col)[id_col].head(top))
+    base = set(score_opportunities(opps, base_w, id_col=id_col, custom=custom)[id_col].head(top))
+    criteria = _criteria(custom)
     rows = []
-    for k in CRITERIA:
+    for k in criteria:
         for sign in (+1, -1):
             moved = {**base_w, k: base_w.get(k, 0.0) * (1 + sign * change)}
-            now = set(score_opportunities(opps, moved, id_col=id_col)[id_col].head(top))
-            rows.append((CRITERIA[k][0], f"{sign * change:+.0%}", len(base & now), sorted(now - base)))
+            now = set(score_opportunities(opps, moved, id_col=id_col, custom=custom)[id_col].head(top))
+            rows.append((criteria[k][0], f"{sign * change:+.0%}", len(base & now), sorted(now - base)))
     return pd.DataFrame(rows, columns=["criterion", "weight_change", "still_in_top", "new_entries"])

@@ -129,3 +129,34 @@ def test_score_properties(rows, w):
     assert out["score"].between(-1e-9, 100 + 1e-9).all()
     contrib = out[[f"contrib_{k}" for k in prioritize.CRITERIA]].sum(axis=1)
     assert (contrib - out["score"]).abs().max() < 1e-9
+
+
+def test_seed_check_needs_a_close_date_ahead():
+    # a deal 'due' last November is overdue, not 'likely to sign within three months'
+    o = OPPS.assign(shortlisted_vendors=[2, 2, 2], probability=[0.75, 0.75, 0.75],
+                    expected_close=pd.to_datetime(["2025-11-01", "2026-01-01", "2026-04-02"]))
+    detail = prioritize.seed_check_detail(o, "2026-01-01")
+    assert detail["overdue"].tolist() == [True, False, False]
+    assert detail["in_window"].tolist() == [False, True, False]            # 2026-04-02 is past 2026-04-01
+    assert prioritize.meets_seed_check(o, "2026-01-01").tolist() == [False, True, False]
+    with pytest.raises(InputError, match=r"within \[0, 1\]"):
+        prioritize.meets_seed_check(o.assign(probability=[0.75, 75, 0.5]), "2026-01-01")
+
+
+def test_expected_value_beside_score_and_custom_criterion():
+    o = OPPS.assign(probability=[0.1, 0.5, 0.25], authority=[1, 5, 3])
+    out = prioritize.score_opportunities(o).set_index("opportunity_id")
+    assert out["expected_value"].to_dict() == {"a": 10.0, "b": 25.0, "c": 50.0}     # amount x probability
+    w = {"need_specificity": 1, "authority": 1}
+    custom = {"authority": ("决策权", 1, 5)}
+    scored = prioritize.score_opportunities(o, w, custom=custom).set_index("opportunity_id")
+    # a: (100 + 0) / 2; b: (0 + 100) / 2; c: (50 + 50) / 2
+    assert scored["score"].to_dict() == {"a": 50.0, "b": 50.0, "c": 50.0}
+    assert scored.loc["c", "contrib_authority"] == 25.0
+    assert len(prioritize.rank_stability(o, w, top=2, custom=custom)) == 12             # six criteria x (+, -)
+    with pytest.raises(InputError, match="define new ones with custom="):
+        prioritize.score_opportunities(o, w)
+    with pytest.raises(InputError, match="'authority' .*within 1-5"):
+        prioritize.score_opportunities(o.assign(authority=[1, 6, 3]), w, custom=custom)
+    with pytest.raises(InputError, match=r"probability must be within \[0, 1\]"):
+        prioritize.score_opportunities(o.assign(probability=[0.1, 1.7, 0.2]))
