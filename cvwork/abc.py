@@ -25,6 +25,13 @@ QUADRANTS = {  # (current high, potential high) -> (name, strategy)
     (False, True): ("潜力客户", "培育增长：方案升级、交叉销售，把增长变成规模"),
     (False, False): ("一般客户", "标准化服务：线上渠道、标准套餐，降低服务成本"),
 }
+#: groups outside the 2 x 2 split: no comparable previous window, or no purchase now
+OTHER_GROUPS = {
+    "新客户": "做好首单交付和上线辅导，争取尽快第二次购买；增长率对他们没有意义",
+    "回流客户": "问清为什么回来、以前为什么离开，按新客户的节奏建立固定联系",
+    "流失客户": "近一个窗口没有购买：过去贡献大的由客户经理挽回，其余交给市场部低成本触达",
+}
+GROUP_ORDER = ["明星客户", "成熟客户", "潜力客户", "一般客户", "新客户", "回流客户", "流失客户"]
 
 
 def abc_analysis(sales: "pd.DataFrame", a: float = 0.8, b: float = 0.95,
@@ -83,34 +90,103 @@ def pareto_point(table: "pd.DataFrame", level: float = 0.8) -> float:
     return float((before < level - 1e-12).sum() / len(table))
 
 
-def value_quadrants(sales: "pd.DataFrame", as_of: str, window_days: int = 365, customer: str = "customer",
-                    date: str = "date", amount: str = "amount") -> "pd.DataFrame":
-    """Current value x potential value, one row per customer active in either window.
+def pareto_curve(table: "pd.DataFrame", max_points: int = 2000) -> "pd.DataFrame":
+    """Points of the Pareto (Lorenz-style) curve of an :func:`abc_analysis` table:
+    ``customer_share`` (customers so far, largest first), ``cum_share`` and the
+    ``abc_class`` of the customer at each point, starting at (0, 0).  At most
+    ``max_points`` evenly spaced customers (plus every class boundary) are
+    kept, so a chart of 100,000 customers stays cheap.
 
-    Current value = net revenue in the last ``window_days`` before ``as_of``.
-    Potential value is proxied by the growth rate against the window before,
-    ``(current - previous) / max(current, previous)``: -1 for a customer who
-    stopped buying, +1 for a new one, 0 when flat (or both zero).  The sales
-    log is all we are sure to have, and a customer who buys more each year is
-    the clearest sign of unused potential; a rate, not a difference, so that
-    potential does not simply repeat size.  When company size or share of
-    wallet is known, use that instead.
-    Both axes are split at their medians (a value equal to the median is high).
+    >>> import pandas as pd
+    >>> pareto_curve(abc_analysis(pd.DataFrame({"customer": list("wxyz"), "amount": [70, 20, 6, 4]})))["cum_share"].tolist()
+    [0.0, 0.7, 0.9, 0.96, 1.0]
     """
+    import numpy as np
     import pandas as pd
 
+    n = len(table)
+    keep = np.unique(np.r_[np.linspace(0, n - 1, min(n, max_points)).round().astype(int),
+                           np.flatnonzero(table["abc_class"].ne(table["abc_class"].shift(-1)).to_numpy())])
+    rows = table.iloc[keep]
+    start = pd.DataFrame({"customer_share": [0.0], "cum_share": [0.0], "abc_class": [table["abc_class"].iloc[0]]})
+    points = pd.DataFrame({"customer_share": (keep + 1) / n, "cum_share": rows["cum_share"].to_numpy(),
+                           "abc_class": rows["abc_class"].to_numpy()})
+    return pd.concat([start, points], ignore_index=True)
+
+
+def value_quadrants(sales: "pd.DataFrame", as_of: str | None = None, window_days: int = 365,
+                    customer: str = "customer", date: str = "date", amount: str = "amount",
+                    order: str | None = "order_id") -> "pd.DataFrame":
+    """Current value x potential value for every customer with a purchase in
+    the current or the previous window (``window_days`` each, before ``as_of``;
+    default the day after the last date).  Days, returns and cancellations
+    follow :mod:`cvwork.rfm`'s time rule.
+
+    ``current_value`` / ``previous_value`` = net revenue in each window;
+    ``growth = (current - previous) / max(current, previous)``.  Groups:
+
+    * 流失客户: no purchase day in the current window (growth -1 or below);
+    * 新客户: first purchase inside the current window; 回流客户: bought now and
+      before the previous window but not in it.  Growth has no comparable base
+      for these two and is left empty (NaN), not pinned at +1;
+    * the rest (a purchase in both windows) are split at *their own* medians:
+      high means strictly above the median, so a median shared by many
+      customers (e.g. 0) never makes them all high.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"customer": ["a", "a", "b"], "amount": [1.0, 2.0, 5.0],
+    ...                   "date": pd.to_datetime(["2024-03-01", "2025-03-01", "2024-03-01"])})
+    >>> value_quadrants(s, as_of="2026-01-01")["quadrant"].tolist()
+    ['一般客户', '流失客户']
+    """
+    import numpy as np
+    import pandas as pd
+
+    from cvwork.rfm import _as_of, purchase_days
+
     require_columns(sales, (customer, date, amount))
-    end = pd.Timestamp(as_of)
+    require_rows(sales, "销售表")
+    days = purchase_days(sales, customer, date, amount, order)
+    end = _as_of(days["day"], as_of)
     start, prev = end - pd.Timedelta(days=window_days), end - pd.Timedelta(days=2 * window_days)
-    recent = sales[(sales[date] >= start) & (sales[date] < end)].groupby(customer)[amount].sum()
-    earlier = sales[(sales[date] >= prev) & (sales[date] < start)].groupby(customer)[amount].sum()
-    out = pd.concat({"current_value": recent, "previous_value": earlier}, axis=1).fillna(0.0)
-    require_rows(out, "分析窗口内的销售")
+    now, before = days["day"] >= start, (days["day"] >= prev) & (days["day"] < start)
+    g = lambda mask, col: days[mask].groupby(customer)[col]  # noqa: E731
+    out = pd.concat({"current_value": g(now, "net").sum(), "previous_value": g(before, "net").sum(),
+                     "bought_now": g(now & days["purchase"], "purchase").any(),
+                     "bought_before": g(before & days["purchase"], "purchase").any()}, axis=1)
+    out = out[out["bought_now"].fillna(False).astype(bool) | out["bought_before"].fillna(False).astype(bool)].copy()
+    require_rows(out, "分析窗口内的购买")
+    out[["current_value", "previous_value"]] = out[["current_value", "previous_value"]].fillna(0.0)
+    first = days[days["purchase"]].groupby(customer)["day"].min().reindex(out.index)
     base = out[["current_value", "previous_value"]].max(axis=1)
-    out["growth"] = ((out["current_value"] - out["previous_value"]) / base.where(base > 0)).fillna(0.0).clip(-1, 1)
-    high_now = out["current_value"] >= out["current_value"].median()
-    high_pot = out["growth"] >= out["growth"].median()
-    keys = list(zip(high_now, high_pot))
-    out["quadrant"] = [QUADRANTS[k][0] for k in keys]
-    out["strategy"] = [QUADRANTS[k][1] for k in keys]
-    return out.rename_axis(customer).reset_index().sort_values(["quadrant", customer]).reset_index(drop=True)
+    out["growth"] = ((out["current_value"] - out["previous_value"]) / base.where(base > 0)).clip(-1, 1)
+    now_ok = out.pop("bought_now").fillna(False).astype(bool).to_numpy()
+    before_ok = out.pop("bought_before").fillna(False).astype(bool).to_numpy()
+    group = np.where(~now_ok, "流失客户", np.where((first >= start).to_numpy(), "新客户", np.where(~before_ok, "回流客户", "")))
+    out.loc[group == "流失客户", "growth"] = out["growth"].fillna(-1.0)
+    out.loc[np.isin(group, ["新客户", "回流客户"]), "growth"] = np.nan
+    both = group == ""
+    cur, gro = out["current_value"], out["growth"]
+    high_now = cur > cur[both].median()
+    high_pot = gro > gro[both].median()
+    names = [QUADRANTS[(h, p)][0] if k == "" else k for k, h, p in zip(group, high_now, high_pot)]
+    out["quadrant"] = names
+    out["strategy"] = [dict(QUADRANTS.values()).get(n) or OTHER_GROUPS[n] for n in names]
+    out["group_order"] = out["quadrant"].map(GROUP_ORDER.index)
+    out = out.rename_axis(customer).reset_index().sort_values(["group_order", customer], kind="stable")
+    out.attrs.update(as_of=end, window_days=window_days)
+    return out.drop(columns="group_order").reset_index(drop=True)
+
+
+def quadrant_summary(quadrants: "pd.DataFrame", customer: str = "customer") -> "pd.DataFrame":
+    """Per group (the four quadrants, then 新客户, 回流客户, 流失客户): customers,
+    current and previous net revenue, share of current revenue, strategy."""
+    import pandas as pd
+
+    g = quadrants.groupby("quadrant")
+    out = pd.DataFrame({"customers": g.size(), "current_value": g["current_value"].sum(),
+                        "previous_value": g["previous_value"].sum(), "strategy": g["strategy"].first()})
+    out = out.reindex([q for q in GROUP_ORDER if q in out.index])
+    out["revenue_share"] = out["current_value"] / out["current_value"].clip(lower=0).sum()
+    return out.rename_axis("quadrant").reset_index()[["quadrant", "customers", "current_value", "previous_value",
+                                                      "revenue_share", "strategy"]]

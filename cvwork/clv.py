@@ -207,3 +207,204 @@ def clv_sensitivity(margin: float, retentions: Sequence[float], rates: Sequence[
     out = pd.DataFrame(grid, index=pd.Index(list(rates), name="rate"))
     out.columns.name = "retention"
     return out
+
+
+# --- one forward-looking value per customer ---------------------------------------------------
+
+def annual_retention(days: "pd.DataFrame", as_of: "pd.Timestamp", customer: str = "customer") -> float | None:
+    """Share of the customers who bought in the calendar year before last that bought again in the last year.
+
+    ``days`` is :func:`cvwork.rfm.purchase_days` output; None when nobody bought in the earlier year.
+    """
+    import pandas as pd
+
+    bought = days[days["purchase"]]
+    year = pd.DateOffset(years=1)
+    earlier = set(bought.loc[(bought["day"] >= as_of - 2 * year) & (bought["day"] < as_of - year), customer])
+    if not earlier:
+        return None
+    recent = set(bought.loc[bought["day"] >= as_of - year, customer])
+    return len(earlier & recent) / len(earlier)
+
+
+def customer_history(days: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
+                     customer: str = "customer") -> "pd.DataFrame":
+    """Per customer from purchase days: ``historical_value`` (历史收入, net of returns),
+    ``frequency`` (purchase days), ``first_purchase``, ``last_purchase``,
+    ``recency_days``, ``tenure_years`` and ``annual_margin`` = margin x
+    historical value / max(tenure, 1 year), never below 0."""
+    import pandas as pd
+
+    g, gb = days.groupby(customer), days[days["purchase"]].groupby(customer)
+    out = pd.DataFrame({"historical_value": g["net"].sum()})
+    out["frequency"] = gb.size().reindex(out.index, fill_value=0)
+    out["first_purchase"] = gb["day"].min().reindex(out.index).fillna(g["day"].min())
+    out["last_purchase"] = gb["day"].max().reindex(out.index).fillna(g["day"].max())
+    out["recency_days"] = (as_of - out["last_purchase"]).dt.days
+    out["tenure_years"] = (as_of - out["first_purchase"]).dt.days / 365.25
+    out["annual_margin"] = (margin * out["historical_value"] / out["tenure_years"].clip(lower=1.0)).clip(lower=0.0)
+    return out
+
+
+def survival_value(annual_margin, recency_days, retention: float, rate: float, horizon_years: int,
+                   purchase_rate=0.0):
+    """Survival-weighted discounted value ``m * p_alive * sum_{t=1..H} (retention / (1 + rate))^t``.
+
+    ``p_alive`` weighs a customer's silence ``s = recency_days - 1`` days (recency 1 =
+    bought on the last day before ``as_of``): before looking at purchases, a customer
+    is still there with probability ``q = retention ** (s / 365)``; one still there
+    buying ``purchase_rate`` times a day would have bought in ``s`` days except with
+    probability ``e^(-rate s)``, so ``p_alive = q e^(-rate s) / (q e^(-rate s) + 1 - q)``.
+    A frequent buyer who fell silent is much less likely alive than a rare one.  With
+    ``s = 0`` and ``H -> inf`` the value is :func:`retention_clv`.  Returns ``(value, p_alive)``.
+
+    >>> v, p = survival_value(1000.0, 1, 0.8, 0.1, 2)       # 1000 (0.8/1.1 + 0.64/1.21)
+    >>> round(float(v), 2), float(p)
+    (1256.2, 1.0)
+    >>> round(float(survival_value(1000.0, 366, 0.5, 0.1, 1)[1]), 3)   # silent a year, rate 0: q = 0.5
+    0.5
+    """
+    import numpy as np
+
+    _check_rate(rate)
+    if not 0 <= retention < 1:
+        raise InputError(f"留存率必须在 [0, 1) 之间 (retention must be in [0, 1)), 收到 (got) {retention}")
+    factor = sum((retention / (1 + rate)) ** t for t in range(1, int(horizon_years) + 1))
+    silent = np.clip(np.asarray(recency_days, dtype=float) - 1, 0, None)
+    q = retention ** (silent / 365)
+    stay = q * np.exp(-np.asarray(purchase_rate, dtype=float) * silent)
+    p_alive = np.where(silent > 0, stay / np.maximum(stay + 1 - q, 1e-300), 1.0)
+    return np.asarray(annual_margin, dtype=float) * p_alive * factor, p_alive
+
+
+def _model_value(days: "pd.DataFrame", hist: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
+                 rate: float, horizon_years: int, customer: str) -> "tuple[pd.DataFrame, str]":
+    """BG/NBD purchases x Gamma-Gamma spend through :mod:`cvwork.predict`; raises when unusable."""
+    import numpy as np
+
+    from cvwork import predict
+
+    bought = days[days["purchase"]].rename(columns={"day": "date", "net": "amount"})
+    end = as_of - pd_timedelta(1)
+    summary = predict.rfm_summary(bought, calibration_end=f"{end:%Y-%m-%d}", customer=customer)
+    summary = summary.set_index(customer).reindex(hist.index)
+    if summary["frequency"].isna().any() or (summary["frequency"] > 0).sum() < 20:
+        raise ValueError("fewer than 20 repeat buyers")
+    x, tx, big_t = summary["frequency"], summary["recency"], summary["T"]
+    bg = predict.fit_bgnbd(x, tx, big_t)
+    spend, note = hist["historical_value"].clip(lower=0) / hist["frequency"].clip(lower=1), "客户自己的平均每次消费"
+    try:
+        gg = predict.fit_gamma_gamma(x, summary["monetary"])
+        if 0 < gg.p < 1000 and gg.q > 1:
+            spend, note = np.asarray(predict.expected_spend(gg, x, summary["monetary"])), "Gamma-Gamma 消费额"
+    except Exception:  # noqa: BLE001 - a spend model that cannot be fitted falls back to observed spend
+        pass
+    month, total, before = 30.4375 / 7, 0.0, 0.0
+    for k in range(1, 12 * horizon_years + 1):
+        now = np.asarray(predict.expected_purchases(bg, k * month, x, tx, big_t), dtype=float)
+        total, before = total + (now - before) / (1 + rate) ** (k / 12), now
+    out = hist.copy()
+    out["p_alive"] = np.asarray(predict.prob_alive(bg, x, tx, big_t), dtype=float)
+    out["expected_purchases"] = before
+    out["clv"] = margin * np.asarray(spend, dtype=float) * total
+    if not np.isfinite(out[["clv", "p_alive", "expected_purchases"]].to_numpy()).all() or (out["clv"] < 0).any():
+        raise ValueError("non-finite or negative predictions")
+    return out, f"BG/NBD 预测购买次数 × {note}"
+
+
+def pd_timedelta(n_days: int) -> "pd.Timedelta":
+    import pandas as pd
+    return pd.Timedelta(days=n_days)
+
+
+def customer_value(transactions: "pd.DataFrame", as_of: str | None = None, margin: float = 0.3,
+                   discount_rate: float = 0.1, horizon_years: int = 3, currency: str = "元",
+                   method: str = "auto", retention: float | None = None, customer: str = "customer",
+                   date: str = "date", amount: str = "amount", order: str | None = "order_id") -> "pd.DataFrame":
+    """The one customer value that ranks customers for action: forward-looking,
+    recency-aware margin over ``horizon_years``, discounted at ``discount_rate``
+    a year, in the data's ``currency``.
+
+    ``method="auto"`` tries the predictive route (BG/NBD purchases x Gamma-Gamma
+    spend via :mod:`cvwork.predict`, on purchase days, monthly discounting) and
+    falls back to :func:`survival_value` with the data's annual retention when
+    the model cannot be fitted or predicts nonsense; ``"survival"`` forces the
+    fallback.  ``.attrs`` holds ``method``, ``reason``, ``retention``,
+    ``currency``, ``as_of`` and the inputs; the ``method`` column repeats it.
+
+    Columns: ``customer``, ``clv``, ``historical_value`` (历史收入, never called
+    CLV), ``annual_margin``, ``p_alive``, ``expected_purchases`` (model route
+    only), ``frequency`` (purchase days), ``recency_days``, ``first_purchase``,
+    ``last_purchase``, ``tenure_years``, ``method``; largest clv first.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"customer": ["a", "b"], "amount": [1000.0, 1000.0],
+    ...                   "date": pd.to_datetime(["2025-12-31", "2024-12-31"])})
+    >>> v = customer_value(t, margin=1.0, horizon_years=1, method="survival", retention=0.5)
+    >>> v["clv"].round(2).tolist(), v.attrs["method"]     # b: one purchase, then silent for 365 days
+    ([454.55, 122.24], '生存加权折现')
+    """
+    from cvwork.rfm import _as_of, purchase_days
+
+    if not 0 < margin <= 1:
+        raise InputError(f"毛利率必须在 (0, 1] 之间 (margin must be in (0, 1]), 收到 (got) {margin}")
+    if method not in ("auto", "survival"):
+        raise InputError(f"method 只能是 'auto' 或 'survival' (method must be 'auto' or 'survival'), 收到 (got) {method!r}")
+    _check_rate(discount_rate)
+    require_columns(transactions, (customer, date, amount))
+    require_rows(transactions)
+    days = purchase_days(transactions, customer, date, amount, order)
+    stamp = _as_of(days["day"], as_of)
+    hist = customer_history(days, stamp, margin, customer)
+    kept = retention if retention is not None else annual_retention(days, stamp, customer)
+    out, name, reason = None, "生存加权折现", "按要求使用生存加权折现 (method='survival')"
+    if method == "auto":
+        try:
+            out, name = _model_value(days, hist, stamp, margin, discount_rate, int(horizon_years), customer)
+            reason = "BG/NBD 拟合成功，预测值有限且非负"
+        except Exception as exc:  # noqa: BLE001 - any failure of the model falls back, with its reason
+            reason = f"预测模型不可用，改用生存加权折现 (model unusable: {type(exc).__name__}: {str(exc)[:120]})"
+    if out is None:
+        if kept is None:
+            raise InputError("数据不足两年，无法估计年留存率 (less than two years of data: no annual retention); "
+                             "请传入 retention=0.7 之类的假设 (pass retention=...)")
+        out = hist.copy()
+        daily = hist["frequency"] / (hist["tenure_years"] * 365.25).clip(lower=365)
+        out["clv"], out["p_alive"] = survival_value(hist["annual_margin"], hist["recency_days"], kept,
+                                                    discount_rate, int(horizon_years), daily)
+    out["method"] = name
+    out = out.rename_axis(customer).reset_index()
+    out = out.sort_values(["clv", customer], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out.attrs.update(method=name, reason=reason, retention=kept, currency=currency, as_of=stamp, margin=margin,
+                     discount_rate=discount_rate, horizon_years=int(horizon_years))
+    return out
+
+
+def median_customer(values: "pd.DataFrame", customer: str = "customer") -> dict:
+    """The median customer of a :func:`customer_value` table, valued by two routes.
+
+    Route A is the table's ``clv``.  Route B is the retention formula
+    :func:`retention_clv` ``m r / (1 + i - r)`` with the customer's annual margin
+    and the data's retention, cut to the horizon (x ``1 - (r / (1 + i))^H``) and
+    weighted by the customer's ``p_alive``; on the survival method A = B exactly.
+    ``implied_retention`` is the annual retention that makes route B equal A
+    (None when no retention below 1 does).
+    """
+    from scipy.optimize import brentq
+
+    a = values.attrs
+    ordered = values.sort_values(["clv", customer], kind="stable").reset_index(drop=True)
+    row = ordered.iloc[(len(ordered) - 1) // 2]
+    r, i, h = a["retention"], a["discount_rate"], a["horizon_years"]
+    m, alive = float(row["annual_margin"]), float(row["p_alive"])
+    out = {"customer": row[customer], "clv": float(row["clv"]), "annual_margin": m, "p_alive": alive,
+           "retention": r, "discount_rate": i, "horizon_years": h, "method": a["method"],
+           "formula_value": None, "horizon_factor": None, "route_b": None, "implied_retention": None}
+    if r is not None:
+        out["formula_value"] = retention_clv(m, r, i)
+        out["horizon_factor"] = 1 - (r / (1 + i)) ** h
+        out["route_b"] = out["formula_value"] * out["horizon_factor"] * alive
+    gap = lambda k: m * alive * sum((k / (1 + i)) ** t for t in range(1, h + 1)) - out["clv"]  # noqa: E731
+    if m > 0 and alive > 0 and gap(0.0) <= 0 <= gap(0.9999):
+        out["implied_retention"] = float(brentq(gap, 0.0, 0.9999, xtol=1e-12))
+    return out

@@ -1,13 +1,23 @@
 """RFM: recency, frequency, monetary value per customer, scores and segments.
 
-Scoring rule (``quintile_scores``): a customer's score is 1 plus the number of
-whole fifths of all customers whose value is strictly worse than theirs,
-``score = 1 + floor(5 * share_strictly_worse)``.  Equal raw values therefore
-always get equal scores, the score never decreases as the value improves, and
-heavy ties are handled honestly: when 60% of customers bought once, all of
-them share the lowest frequency score 1, and the next score used is 4 (the
-customers who beat three fifths).  Scores run from 1 to 5, 5 best; for
-recency fewer days is better.
+Time rule (shared by :mod:`cvwork.clv` and :mod:`cvwork.abc`, see
+:func:`purchase_days`): everything works on purchase *days*.  Times of day are
+dropped; all lines of one customer on one day make one day.  A line is a
+*cancellation* when its amount is negative or its order id is ``C`` followed
+by a digit (``C536379``, the retail convention).  Cancellations and returns
+net against revenue but are neither orders nor activity: a purchase day is a
+day whose net is positive and that has at least one line that is not a
+cancellation.  ``frequency`` counts purchase days; recency runs from the last
+purchase day; ``monetary`` is the net of every line.
+
+Scoring rule (:func:`quintile_scores`): each customer sits at the *middle* of
+the group of customers with the same value, at position
+``p = (mid-rank - 0.5) / n`` in (0, 1); the score is ``1 + floor(5 p)``.
+Equal values always share a score, a better value never gets a lower score,
+and a tie is placed where its middle falls: a column where everyone is equal
+gives everyone the middle score 3, and when 60% of customers bought once they
+share score 2 (their middle sits at the 30th percentile), not the worst score
+1.  Scores run from 1 to 5, 5 best; for recency fewer days is better.
 """
 from __future__ import annotations
 
@@ -56,18 +66,58 @@ EIGHT_CLASSES = {  # (R high, F high, M high) -> class
 
 
 def quintile_scores(values: "pd.Series", higher_is_better: bool = True) -> "pd.Series":
-    """Scores 1-5 by the share of customers strictly worse (see module doc).
+    """Scores 1-5 from the mid-rank position of each value (see module doc).
 
     >>> import pandas as pd
-    >>> quintile_scores(pd.Series([1, 1, 1, 2, 5])).tolist()
-    [1, 1, 1, 4, 5]
+    >>> quintile_scores(pd.Series([1, 1, 1, 2, 5])).tolist()   # the tie sits at p = 0.3
+    [2, 2, 2, 4, 5]
+    >>> quintile_scores(pd.Series([7, 7, 7])).tolist()         # all tied: the middle score
+    [3, 3, 3]
     """
     import numpy as np
 
     v = values if higher_is_better else -values
-    worse = v.rank(method="min").to_numpy() - 1          # customers strictly worse
-    scores = 1 + np.floor(5 * worse / len(v)).astype(int)
+    position = (v.rank(method="average").to_numpy() - 0.5) / len(v)
+    scores = np.clip(1 + np.floor(5 * position + 1e-9).astype(int), 1, 5)
     return values.__class__(scores, index=values.index, name=values.name)
+
+
+def cancellations(transactions: "pd.DataFrame", amount: str = "amount",
+                  order: str | None = "order_id") -> "pd.Series":
+    """True for return/cancellation lines: amount < 0, or an order id ``C`` + digit.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"amount": [5.0, -2.0, 3.0], "order_id": ["536365", "536366", "C536367"]})
+    >>> cancellations(t).tolist()
+    [False, True, True]
+    """
+    flag = transactions[amount] < 0
+    if order and order in transactions.columns:
+        flag = flag | transactions[order].astype("string").str.match(r"^[Cc]\d").fillna(False).astype(bool)
+    return flag.rename("cancellation")
+
+
+def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date: str = "date",
+                  amount: str = "amount", order: str | None = "order_id") -> "pd.DataFrame":
+    """One row per customer and calendar day: ``customer``, ``day``, ``net``
+    (all lines netted) and ``purchase`` (net > 0 with a line that is not a
+    cancellation).  The day-level view every RFM/CLV/ABC method works on.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"customer": ["a", "a", "a"], "amount": [10.0, 5.0, -4.0],
+    ...                   "date": pd.to_datetime(["2025-01-01 09:00", "2025-01-01 17:30", "2025-01-03 00:00"])})
+    >>> purchase_days(t)[["net", "purchase"]].values.tolist()    # two lines, one day; a return day
+    [[15.0, True], [-4.0, False]]
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame({"customer": transactions[customer].to_numpy(),
+                          "day": pd.to_datetime(transactions[date]).dt.normalize().to_numpy(),
+                          "net": transactions[amount].to_numpy(dtype=float),
+                          "sale": (~cancellations(transactions, amount, order)).to_numpy()})
+    days = frame.groupby(["customer", "day"], sort=True).agg(net=("net", "sum"), sale=("sale", "any")).reset_index()
+    days["purchase"] = (days["net"] > 0) & days["sale"]
+    return days.drop(columns="sale").rename(columns={"customer": customer})
 
 
 def segment_of(r: int, f: int) -> str:
@@ -79,15 +129,25 @@ def segment_of(r: int, f: int) -> str:
 
 
 def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: str = "customer",
-              date: str = "date", amount: str = "amount", order: str | None = "order_id") -> "pd.DataFrame":
-    """One row per customer: ``recency_days``, ``frequency``, ``monetary``,
-    scores ``R``, ``F``, ``M`` (1-5, 5 best), ``rfm_code`` ("543"),
-    ``rfm_score`` (R + F + M) and ``segment``.
+              date: str = "date", amount: str = "amount", order: str | None = "order_id",
+              new_days: int = 90) -> "pd.DataFrame":
+    """One row per customer: ``recency_days``, ``frequency`` (purchase days),
+    ``monetary`` (net revenue), ``first_purchase``, scores ``R``, ``F``, ``M``
+    (1-5, 5 best), ``rfm_code`` ("543"), ``rfm_score`` (R + F + M) and
+    ``segment``.  Days, returns and cancellations follow the module's time rule.
 
-    ``frequency`` counts distinct ``order`` ids; without an order column it
-    counts distinct purchase days.  ``monetary`` is net revenue (returns
-    netted).  ``as_of`` defaults to the day after the last transaction and is
-    stored in ``.attrs["as_of"]``.
+    ``as_of`` defaults to the day after the last date and is stored in
+    ``.attrs["as_of"]``.  新客户 are the R 4-5 / F 1 cell *and* a first
+    purchase less than ``new_days`` before ``as_of`` (lesson 07's rule); the
+    rest of that cell bought recently after a long gap and go to 潜力客户.  A
+    customer with no purchase day at all (returns only) has frequency 0 and
+    recency from their last line.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"customer": ["a", "a", "b"], "amount": [5.0, 5.0, 8.0],
+    ...                   "date": pd.to_datetime(["2025-03-01 08:00", "2025-03-01 18:00", "2025-02-01 00:00"])})
+    >>> rfm_table(t)[["customer", "recency_days", "frequency", "monetary"]].values.tolist()
+    [['a', 1, 1, 10.0], ['b', 29, 1, 8.0]]
     """
     import numpy as np
     import pandas as pd
@@ -96,29 +156,38 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
     require_rows(transactions)
     if not transactions[amount].ne(0).any():
         raise InputError(f"'{amount}' 列全是 0 (every amount is zero); 请检查金额列 (check the amount column)")
-    stamp = pd.Timestamp(as_of) if as_of is not None else transactions[date].max().normalize() + pd.Timedelta(days=1)
-    if transactions[date].max() > stamp:
-        late = transactions.loc[transactions[date] > stamp, date]
-        raise InputError(f"有 {len(late)} 行日期晚于分析日期 {stamp:%Y-%m-%d} ({len(late)} rows are after as_of), "
-                         f"最晚 (latest) {late.max():%Y-%m-%d}; 请调整 as_of 或删除这些行 (move as_of or drop them)")
-    key = order if order and order in transactions.columns else date
-    codes, names = pd.factorize(transactions[customer], sort=True)
-    pairs = pd.DataFrame({"c": codes, "k": pd.factorize(transactions[key])[0]}).drop_duplicates()
-    last = pd.Series(transactions[date].to_numpy()).groupby(codes).max()
-    out = pd.DataFrame({
-        "recency_days": (stamp - last).dt.days.to_numpy(),
-        "frequency": np.bincount(pairs["c"].to_numpy(), minlength=len(names)),
-        "monetary": np.bincount(codes, weights=transactions[amount].to_numpy(dtype=float), minlength=len(names)),
-    }, index=pd.Index(names, name=customer))
+    days = purchase_days(transactions, customer, date, amount, order)
+    stamp = _as_of(days["day"], as_of)
+    bought = days[days["purchase"]]
+    g, gb = days.groupby(customer, sort=True), bought.groupby(customer, sort=True)
+    last = gb["day"].max().reindex(g.size().index).fillna(g["day"].max())
+    first = gb["day"].min().reindex(last.index).fillna(g["day"].min())
+    out = pd.DataFrame({"recency_days": (stamp - last).dt.days, "frequency": gb.size().reindex(last.index, fill_value=0),
+                        "monetary": g["net"].sum(), "first_purchase": first})
     out["R"] = quintile_scores(out["recency_days"], higher_is_better=False)
     out["F"] = quintile_scores(out["frequency"])
     out["M"] = quintile_scores(out["monetary"])
     out["rfm_code"] = (out["R"] * 100 + out["F"] * 10 + out["M"]).astype(str)
     out["rfm_score"] = out["R"] + out["F"] + out["M"]
-    out["segment"] = _segment_lookup(out["R"].to_numpy(), out["F"].to_numpy())
-    out = out.reset_index()
+    seg = _segment_lookup(out["R"].to_numpy(), out["F"].to_numpy())
+    old = (seg == "新客户") & ((stamp - out["first_purchase"]).dt.days.to_numpy() >= new_days)
+    out["segment"] = np.where(old, "潜力客户", seg)
+    out = out.rename_axis(customer).reset_index()
     out.attrs["as_of"] = stamp
     return out
+
+
+def _as_of(days: "pd.Series", as_of: "str | pd.Timestamp | None") -> "pd.Timestamp":
+    """``as_of`` as a day; by default the day after the last day.  Later lines are an error."""
+    import pandas as pd
+
+    stamp = pd.Timestamp(as_of).normalize() if as_of is not None else days.max() + pd.Timedelta(days=1)
+    if days.max() >= stamp:
+        late = days[days >= stamp]
+        raise InputError(f"有 {len(late)} 天的交易不早于分析日期 {stamp:%Y-%m-%d} ({len(late)} customer-days are on "
+                         f"or after as_of), 最晚 (latest) {late.max():%Y-%m-%d}; 请调整 as_of 或删除这些行 "
+                         f"(move as_of or drop them)")
+    return stamp
 
 
 def _segment_lookup(r: "np.ndarray", f: "np.ndarray") -> "np.ndarray":

@@ -46,13 +46,53 @@ def test_bad_input():
 
 
 def test_value_quadrants_by_hand():
-    s = pd.DataFrame({"customer": ["grow", "grow", "flat", "flat", "new", "gone"],
-                      "date": pd.to_datetime(["2024-06-01", "2025-06-01", "2024-06-01", "2025-06-01", "2025-06-01", "2024-06-01"]),
-                      "amount": [100.0, 300.0, 500.0, 500.0, 50.0, 80.0]})
-    q = abc.value_quadrants(s, as_of="2026-01-01").set_index("customer")
-    assert q["growth"].round(4).to_dict() == {"flat": 0.0, "gone": -1.0, "grow": 0.6667, "new": 1.0}
-    # medians: current 175 (300, 500, 50, 0), growth 0.3333
-    assert q["quadrant"].to_dict() == {"flat": "成熟客户", "gone": "一般客户", "grow": "明星客户", "new": "潜力客户"}
+    s = pd.DataFrame({"customer": ["grow", "grow", "flat", "flat", "dip", "dip", "tiny", "tiny", "new", "gone", "back", "back"],
+                      "date": pd.to_datetime(["2024-06-01", "2025-06-01", "2024-06-01", "2025-06-01", "2024-06-01",
+                                              "2025-06-01", "2024-06-01", "2025-06-01 18:30", "2025-06-01", "2024-06-01",
+                                              "2023-03-01", "2025-06-01"], format="ISO8601"),
+                      "amount": [100.0, 300.0, 500.0, 500.0, 400.0, 200.0, 10.0, 12.0, 50.0, 80.0, 70.0, 60.0]})
+    q = abc.value_quadrants(s).set_index("customer")                  # as_of = 2025-06-02, the day after
+    assert q.attrs["as_of"] == pd.Timestamp("2025-06-02")
+    assert q["quadrant"].to_dict() == {"grow": "明星客户", "flat": "成熟客户", "dip": "一般客户", "tiny": "潜力客户",
+                                       "new": "新客户", "back": "回流客户", "gone": "流失客户"}
+    # among the four comparable customers: current median (12, 200, 300, 500) = 250, growth median
+    # (-0.5, 0, 1/6, 2/3) = 1/12; a value equal to a median would be low
+    assert q.loc[["grow", "flat", "dip", "tiny"], "growth"].round(4).tolist() == [0.6667, 0.0, -0.5, 0.1667]
+    assert q.loc["gone", "growth"] == -1.0 and q.loc["gone", "current_value"] == 0.0
+    assert q[["growth"]].loc[["new", "back"]].isna().all().all()       # no comparable base: not +1
+    summary = abc.quadrant_summary(q.reset_index())
+    assert summary["customers"].sum() == 7 and summary["quadrant"].iloc[-1] == "流失客户"
+
+
+def test_median_of_zero_does_not_make_everyone_high():
+    # 6 customers bought in both windows; 4 of them spent nothing net now (a purchase and its return)
+    rows = [(c, "2024-06-01", 100.0) for c in "abcdef"] + [("a", "2025-06-01", 500.0), ("b", "2025-06-01", 300.0)]
+    rows += [(c, "2025-05-01", 50.0) for c in "cdef"] + [(c, "2025-05-20", -50.0) for c in "cdef"]
+    s = pd.DataFrame(rows, columns=["customer", "date", "amount"]).assign(date=lambda f: pd.to_datetime(f["date"]))
+    q = abc.value_quadrants(s, as_of="2025-06-02").set_index("customer")
+    assert (q.loc[list("cdef"), "current_value"] == 0).all()          # median current value is 0
+    assert not q.loc[list("cdef"), "quadrant"].isin(["明星客户", "成熟客户"]).any()
+    assert set(q.loc[["a", "b"], "quadrant"]) <= {"明星客户", "成熟客户"}
+
+
+def test_cdnow_is_not_all_stars():
+    from cvwork.datasets import load_cdnow
+    q = abc.value_quadrants(load_cdnow())
+    counts = q["quadrant"].value_counts()
+    assert counts["流失客户"] == 1537 and counts["明星客户"] == 305           # of 2,349 with a purchase in 2 years
+    bought_now = load_cdnow().query("date >= '1997-07-01' and amount > 0")["customer"].nunique()
+    assert len(q) - counts["流失客户"] == bought_now                    # independent count of last year's buyers
+
+
+def test_pareto_curve_is_small_and_exact():
+    s = pd.DataFrame({"customer": [f"c{i:05d}" for i in range(100_000)], "amount": 1.0 + (pd.RangeIndex(100_000) % 97)})
+    t = abc.abc_analysis(s)
+    curve = abc.pareto_curve(t)
+    assert len(curve) <= 2004 and curve[["customer_share", "cum_share"]].iloc[0].tolist() == [0.0, 0.0]
+    assert curve["cum_share"].iloc[-1] == pytest.approx(1.0) and curve["customer_share"].iloc[-1] == 1.0
+    assert curve["cum_share"].is_monotonic_increasing
+    a_end = curve.loc[curve["abc_class"] == "A", "customer_share"].max()
+    assert a_end == pytest.approx((t["abc_class"] == "A").mean())     # the class boundary is kept exactly
 
 
 @settings(max_examples=60, deadline=None)

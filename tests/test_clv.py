@@ -1,4 +1,5 @@
 """CLV formulas against hand-computed values."""
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -102,3 +103,63 @@ def test_retention_rates_by_hand():
     assert out["churn"].iloc[0] == pytest.approx(1 / 3)
     assert pd.isna(out["retention"].iloc[2])                 # nobody active in 2026: undefined, not 0
     assert out["retention"].dropna().between(0, 1).all()
+
+
+def _log():
+    # a: 3 purchase days (two lines on 2025-03-01, one at 23:59) and a cancelled invoice; b: one purchase long ago
+    return pd.DataFrame({
+        "customer": ["a", "a", "a", "a", "b", "c"],
+        "order_id": ["1", "2", "3", "C4", "5", "6"],
+        "date": pd.to_datetime(["2024-01-01", "2025-03-01 09:00", "2025-03-01 23:59", "2025-12-30", "2024-12-31",
+                                "2025-12-31"], format="ISO8601"),
+        "amount": [2000.0, 600.0, 400.0, -1000.0, 730.0, 365.25]})
+
+
+def test_customer_value_survival_by_hand():
+    v = clv.customer_value(_log(), margin=0.5, discount_rate=0.1, horizon_years=2, method="survival",
+                           retention=0.6).set_index("customer")
+    assert v.attrs["as_of"] == pd.Timestamp("2026-01-01") and v.attrs["method"] == "生存加权折现"
+    assert v.loc["a", "historical_value"] == 2000.0                    # 2000 + 600 + 400 - 1000
+    assert v.loc["a", "frequency"] == 2                                # 2 purchase days; C4 is not one
+    assert v.loc["a", "recency_days"] == 306                           # from 2025-03-01, not the return
+    factor = 0.6 / 1.1 + 0.36 / 1.21
+    # c: bought yesterday (recency 1): alive, first year of tenure counts as a year
+    assert v.loc["c", "p_alive"] == 1.0
+    assert v.loc["c", "clv"] == pytest.approx(0.5 * 365.25 * factor)
+    # b: one purchase 366 days ago, rate 1/366 a day; silent 365 days
+    q, stay = 0.6 ** (365 / 365), 0.6 * np.exp(-365 / 366)
+    assert v.loc["b", "p_alive"] == pytest.approx(stay / (stay + 1 - q))
+    assert v.loc["b", "clv"] == pytest.approx(0.5 * 730 / (366 / 365.25) * v.loc["b", "p_alive"] * factor)
+    assert list(v.index) == v.sort_values("clv", ascending=False).index.tolist()
+
+
+def test_median_customer_both_routes_agree_on_the_survival_method():
+    v = clv.customer_value(_log(), margin=0.5, discount_rate=0.1, horizon_years=2, method="survival", retention=0.6)
+    med = clv.median_customer(v)
+    assert med["customer"] == v.sort_values("clv")["customer"].iloc[1]            # 3 customers: the middle one
+    m = med["annual_margin"]
+    assert med["formula_value"] == pytest.approx(m * 0.6 / (1 + 0.1 - 0.6))          # the lesson's m r / (1 + i - r)
+    assert med["horizon_factor"] == pytest.approx(1 - (0.6 / 1.1) ** 2)
+    assert med["route_b"] == pytest.approx(med["clv"])                             # route B = route A
+    assert med["implied_retention"] == pytest.approx(0.6)
+
+
+def test_customer_value_refuses_without_retention():
+    short = _log().query("date >= '2025-06-01'")
+    with pytest.raises(InputError, match="pass retention"):
+        clv.customer_value(short, method="survival")
+    with pytest.raises(InputError, match="method must be"):
+        clv.customer_value(short, method="magic")
+
+
+def test_customer_value_auto_falls_back_with_a_reason():
+    v = clv.customer_value(_log(), retention=0.6)                       # 3 customers: no model can be fitted
+    assert v.attrs["method"] == "生存加权折现" and "预测模型不可用" in v.attrs["reason"]
+    assert set(v["method"]) == {"生存加权折现"}
+
+
+def test_annual_retention_by_hand():
+    from cvwork.rfm import purchase_days
+    days = purchase_days(_log())
+    # bought in [2024-01-01, 2025-01-01): a and b; in the last year: a and c -> 1 of 2 kept
+    assert clv.annual_retention(days, pd.Timestamp("2026-01-01")) == 0.5
