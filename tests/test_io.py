@@ -75,8 +75,11 @@ def test_xlsx_sheet_by_name_and_index(tmp_path):
         assert sales["amount"].tolist() == [100.5, 200.0]
         assert sales["date"].dt.day.tolist() == [1, 2]
         assert sales["quantity"].tolist() == [1.0, 2.0]
+    sales = read_sales(path)   # the cover page is skipped: the one sheet with sales columns is read
+    assert sales["amount"].tolist() == [100.5, 200.0] and account_of(sales).sheets_read == ["明细"]
+    assert "封面" in account_of(sales).sheets_skipped
     with pytest.raises(InputError, match="缺少必需列 'customer'"):
-        read_sales(path)  # first sheet is the cover page
+        read_sales(path, sheet="封面")
     with pytest.raises(InputError, match="找不到工作表 '汇总'.*封面, 明细"):
         read_sales(path, sheet="汇总")
     with pytest.raises(InputError, match="no sheet number 5"):
@@ -114,7 +117,9 @@ def test_parsers():
     assert parse_amounts(pd.Series(["１,２００", " 3 元", "(1.5)", "RMB 10", None])).tolist()[:4] == [1200, 3, -1.5, 10]
     d = parse_dates(pd.Series(["2024-3-5", "2024/03/06", "2024年3月7日", "2024.03.08", "x"]))
     assert d.dt.day.tolist()[:4] == [5, 6, 7, 8] and pd.isna(d.iloc[4])
-    assert canonical_columns(["客户 名称", "Amount", "金额"]) == {"客户 名称": "customer", "Amount": "amount", "金额": "金额"}
+    # 价税合计 (tax-inclusive) beats 金额 and the English 'Amount'; the others keep their names
+    assert canonical_columns(["客户 名称", "Amount", "金额", "价税合计"]) == {
+        "客户 名称": "customer", "Amount": "Amount", "金额": "金额", "价税合计": "amount"}
 
 
 def test_account_summary_reconciles_on_sample():

@@ -1,0 +1,221 @@
+"""Apply the row rules and cell parsers to one sheet, then combine sheets
+into one frame with its account."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from cvwork.io import rows as R
+from cvwork.io.account import REASONS, ReadAccount
+from cvwork.parsing import amount_out_of_range, parse_amounts, parse_dates, parse_quantities, time_only
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from cvwork.io.readers import Spec, _Part
+    from cvwork.io.sources import Grid, Source
+
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+TEXT_COLUMNS = ("customer", "product", "owner", "region", "stage", "company", "segment", "source", "industry")
+ID_COLUMNS = ("order_id", "opportunity_id", "lead_id", "respondent", "phone", "customer_code")
+
+
+def _show(v) -> str:
+    return "" if v is None or v != v else str(v)
+
+
+def _is_missing(col: "pd.Series") -> "pd.Series":
+    return col.isna() | col.map(lambda v: isinstance(v, str) and not _ZERO_WIDTH.sub("", v).strip())
+
+
+def _apply_rules(frame, lines, grid: "Grid", spec: "Spec", header, scale):
+    import numpy as np
+    import pandas as pd
+
+    code = pd.Series(None, index=frame.index, dtype=object)
+    value = pd.Series(None, index=frame.index, dtype=object)
+
+    def flag(mask, c, raw):
+        m = (mask & code.isna()).to_numpy()
+        code[m] = c
+        value[m] = raw[m].map(_show)
+
+    first = frame.iloc[:, 0] if frame.shape[1] else pd.Series("", index=frame.index)
+    amt = spec.amount if spec.amount in frame else None
+    amount = parse_amounts(frame[amt]) * scale.get(amt, 1.0) if amt else pd.Series(np.nan, index=frame.index)
+    keys = [c for c in spec.required if c in frame] or list(frame.columns[:1])
+    missing = {c: _is_missing(frame[c]) for c in keys}
+    maybe = pd.concat(missing.values(), axis=1).any(axis=1) if missing else pd.Series(True, index=frame.index)
+    flag(R.blank_rows(frame, maybe), "blank", pd.Series("", index=frame.index))
+    flag(R.repeated_headers(frame, header), "header", first)
+    totals = R.labelled_totals(frame, (amt, "quantity", "price"))
+    totals[code.notna()] = None
+    if amt:
+        no_customer = missing.get("customer", pd.Series(False, index=frame.index))
+        usable = code.isna() & totals.isna() & amount.notna()
+        found = R.unlabelled_totals(amount, usable & ~no_customer, usable & no_customer, totals)
+        totals = totals.where(totals.notna(), found)
+    for kind in ("total", "subtotal"):
+        flag(totals.eq(kind), kind, first.where(first.notna(), frame[amt] if amt else first))
+    for c, miss in missing.items():
+        if c != spec.amount:
+            flag(miss, "customer" if c == "customer" else "key", frame[c])
+    if amt:
+        _flag_amounts(frame, amt, amount, grid, flag, lines)
+    _parse_columns(frame, spec, flag)
+    bad = code.notna()
+    is_total = code.isin(["total", "subtotal"])
+    finite = amount.where(np.isfinite(amount.fillna(0)) & ~amount_out_of_range(amount))
+    detail = float(finite[~is_total].sum())
+    stated = R.stated_total(finite, code, detail) if amt else None
+    excluded = [{"sheet": grid.name, "row": int(lines[i]), "code": code.iat[i], "reason": REASONS[code.iat[i]],
+                 "amount": finite.iat[i], "value": value.iat[i]} for i in np.flatnonzero(bad.to_numpy())]
+    header_line = int(lines[0]) - 1 if len(lines) else 0
+    for line, text in grid.malformed:
+        if line > header_line:
+            excluded.append({"sheet": grid.name, "row": line, "code": "malformed", "reason": REASONS["malformed"],
+                             "amount": np.nan, "value": text})
+    kept = frame.loc[~bad.to_numpy()].copy()
+    if amt:
+        kept[amt] = amount[~bad.to_numpy()]
+    rows_read = len(frame) + sum(1 for line, _ in grid.malformed if line > header_line)
+    return kept.reset_index(drop=True), excluded, detail, stated, rows_read
+
+
+def _flag_amounts(frame, amt, amount, grid: "Grid", flag, lines) -> None:
+    """Out-of-range amounts; empty cells that hold a formula Excel never
+    calculated (read with openpyxl, only when such cells exist); the rest."""
+    import pandas as pd
+
+    flag(amount_out_of_range(amount, frame[amt]), "amount_range", frame[amt])
+    empty = (amount.isna() & frame[amt].isna()).to_numpy()
+    if empty.any() and grid.formulas is not None:
+        column = frame.attrs.get("positions", list(range(frame.shape[1])))[list(frame.columns).index(amt)]
+        sheet_rows = [int(n) - 1 for n in lines[empty]]
+        with_formula = grid.formulas(sheet_rows, int(column))
+        formula = pd.Series([int(n) - 1 in with_formula for n in lines], index=frame.index)
+        flag(formula, "formula", pd.Series("(公式 formula)", index=frame.index))
+    flag(amount.isna(), "amount", frame[amt])
+
+
+def _parse_columns(frame, spec: "Spec", flag) -> None:
+    import pandas as pd
+
+    for name, required in spec.dates.items():
+        if name not in frame:
+            continue
+        raw = frame[name]
+        parsed = parse_dates(raw)
+        flag(parsed.isna() & time_only(raw), "time_only", raw)
+        flag(parsed.isna() & (~_is_missing(raw) | required), "date", raw)
+        frame[name] = parsed
+    if "quantity" in frame:
+        qty = parse_quantities(frame["quantity"])
+        flag(qty.isna() & ~_is_missing(frame["quantity"]), "quantity", frame["quantity"])
+        frame["quantity"] = qty
+    if "probability" in frame:
+        frame["probability"] = _probabilities(frame["probability"], flag)
+    if "score" in frame:
+        score = parse_amounts(frame["score"])
+        flag(score.isna() | ~score.between(0, 10), "score", frame["score"])
+        frame["score"] = score
+    if "outcome" in frame:
+        from cvwork.forecast import normalise_outcomes
+
+        frame["outcome"] = normalise_outcomes(frame["outcome"])
+    for name in TEXT_COLUMNS + ID_COLUMNS:
+        if name in frame:
+            frame[name] = _clean_text(frame[name])
+
+
+def _probabilities(raw: "pd.Series", flag) -> "pd.Series":
+    """0.3, 30, '30%' -> 0.3; a column with any value above 1 is in percent."""
+    text = raw.astype(str)
+    percent = text.str.contains("%", regex=False)
+    values = parse_amounts(raw.where(~percent, text.str.replace("%", "", regex=False)))
+    if (values[~percent] > 1).any():
+        percent = percent | values.notna()
+    values = values.where(~percent, values / 100)
+    flag(values.notna() & ~values.between(0, 1), "probability", raw)
+    return values
+
+
+def _clean_text(col: "pd.Series") -> "pd.Series":
+    """Strings stripped (on distinct values only), numbers from Excel without '.0'."""
+    import pandas as pd
+
+    uniq = pd.unique(col.dropna())
+    lookup = {}
+    for v in uniq:
+        if isinstance(v, float) and v.is_integer():
+            lookup[v] = str(int(v))
+        else:
+            text = _ZERO_WIDTH.sub("", str(v)).strip()
+            lookup[v] = text if text else None
+    return col.map(lookup).astype("string")
+
+
+def customer_keys(names: "pd.Series") -> "pd.Series":
+    """One comparison key per spelling: full width, case, inner spaces, zero-width
+    characters, bracket widths and company-suffix variants do not matter."""
+    import pandas as pd
+
+    from cvwork.identify import normalise_company
+
+    uniq = pd.unique(names.dropna())
+    return names.map({u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in uniq})
+
+
+def canonical_customers(frame: "pd.DataFrame") -> "tuple[pd.DataFrame, pd.DataFrame]":
+    """``customer`` becomes the most common spelling of its key, ``customer_raw``
+    keeps the file's spelling; returns the frame and the merged spellings."""
+    import pandas as pd
+
+    raw = frame["customer"]
+    key = customer_keys(raw)
+    counts = pd.DataFrame({"key": key, "raw": raw}).groupby(["key", "raw"], sort=False).size()
+    counts = counts.reset_index(name="rows").sort_values("rows", ascending=False, kind="stable")
+    display = counts.drop_duplicates("key").set_index("key")["raw"]
+    frame = frame.assign(customer=key.map(display).astype("string"), customer_raw=raw)
+    merged = counts.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
+                                                   variants=("raw", "size"), rows=("rows", "sum"))
+    merged = merged[merged["variants"] > 1].assign(customer=lambda m: m.index.map(display))
+    return frame, merged[["customer", "spellings", "rows"]].reset_index(drop=True)
+
+
+def _combine(source: "Source", spec: "Spec", parts, skipped) -> "pd.DataFrame":
+    import pandas as pd
+
+    frames = []
+    for grid, part in parts:
+        kept = part.kept
+        if len(parts) > 1:
+            kept = kept.assign(sheet=grid.name)
+        frames.append(kept)
+    kept = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    merged = None
+    if "customer" in kept:
+        kept, merged = canonical_customers(kept)
+    first = [c for c in spec.first if c in kept.columns]
+    kept = kept[first + [c for c in kept.columns if c not in first]]
+    excluded = pd.DataFrame([row for _, p in parts for row in p.excluded],
+                            columns=["sheet", "row", "code", "reason", "amount", "value"])
+    excluded["amount"] = excluded["amount"].astype("float64")
+    notes = list(source.notes) + [n for _, p in parts for n in p.notes]
+    if merged is not None and len(merged):
+        notes.append(f"{len(merged)} 位客户有多种写法，已合并 ({len(merged)} customers written in several ways were "
+                     "merged; see merged_spellings)")
+    stated = [p.stated for _, p in parts]
+    amount = spec.amount if spec.amount in kept else None
+    account = ReadAccount(
+        source=source.path.name, rows_read=sum(p.rows_read for _, p in parts), rows_kept=len(kept),
+        excluded=excluded, detail_amount=sum(p.detail for _, p in parts),
+        kept_amount=float(kept[amount].sum()) if amount else 0.0,
+        columns={k: v for _, p in parts for k, v in p.columns.items()},
+        sheets_read=[g.name for g, _ in parts if g.name is not None], sheets_skipped=skipped,
+        header_row=parts[0][1].header_row, title_rows=parts[0][1].title_rows, encoding=source.encoding,
+        delimiter=source.delimiter, replaced_bytes=source.replaced_bytes, notes=notes,
+        stated_total=sum(stated) if stated and all(s is not None for s in stated) else None,
+        merged_spellings=merged)
+    kept.attrs["account"] = account
+    return kept

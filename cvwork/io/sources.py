@@ -1,0 +1,393 @@
+"""Raw cells from any file a sales team has: the format told by content,
+text decoded and split whatever the encoding and delimiter, every sheet of
+a workbook with its visibility and merged cells.  Nothing here knows what a
+column means; a :class:`Grid` is rows of cells with their line numbers."""
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cvwork.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+SPREADSHEETS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+TEXTS = {".csv", ".txt", ".tsv", ".tab", ".dat", ""}
+DELIMITERS = (",", "\t", ";", "|")
+
+
+@dataclass
+class Grid:
+    """One sheet (or the one table of a text file) as raw cells."""
+
+    name: str | None
+    cells: "pd.DataFrame"                       # object cells, columns 0..n-1
+    lines: "np.ndarray"                         # 1-based line / row number of each grid row
+    header: list[str] | None = None             # known already (Parquet)
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    formulas: Any = None                        # callable(rows, col) -> set of rows holding formulas
+
+
+@dataclass
+class Source:
+    """Everything read from one file before any column is interpreted."""
+
+    path: Path
+    fmt: str
+    grids: list[Grid]
+    skipped: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    replaced_bytes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _fail(path: Path, zh: str, en: str) -> InputError:
+    return InputError(f"文件 '{path.name}' {zh} (file '{path.name}': {en})")
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    """The real format of a file from its first bytes, whatever its extension says."""
+    if not head.strip(b"\xef\xbb\xbf\r\n\t "):
+        return "empty"
+    if head.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+        if "mimetype" in names or "content.xml" in names:
+            return "ods"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise _fail(path, "是压缩包而不是 Excel 工作簿", "is a zip archive, not an Excel workbook; 请解压或另存为 .xlsx (unzip it or save it as .xlsx)")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        data = path.read_bytes()
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            return "encrypted"
+        return "xls"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    probe = head[:2048].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta", b"<head")) or b"<table" in probe[:512]:
+        return "html"
+    return "text"
+
+
+def open_source(path: str | Path, sheet: str | int | None = None, encoding: str | None = None) -> Source:
+    """Read a file's raw cells: one grid per text file, one per sheet of a workbook."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"找不到文件 '{path}' (file not found: '{path}'); 请检查路径 (check the path)")
+    if path.is_dir():
+        raise InputError(f"'{path}' 是文件夹，不是文件 ('{path}' is a folder, not a file); 请给出文件路径 (give a file)")
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEETS | TEXTS | {".parquet", ".pq", ".htm", ".html"}:
+        raise InputError(f"不支持的文件类型 '{suffix}' (unsupported file type '{suffix}'); "
+                         "请使用 .xlsx、.xls、.ods、.csv、.txt 或 .parquet (use .xlsx, .xls, .ods, .csv, .txt or .parquet)")
+    fmt = sniff_format(path, head)
+    if fmt == "empty":
+        raise _fail(path, "是空的", "is empty; 请重新导出 (export it again)")
+    if fmt == "encrypted":
+        raise _fail(path, "设有打开密码", "is password protected; 请在 Excel 中去掉密码后另存 (remove the password in Excel and save it again)")
+    if fmt == "html":
+        raise _fail(path, "其实是网页 (HTML)，不是 Excel 表", "is really an HTML page, not a spreadsheet; "
+                    "请用 Excel 打开后另存为 .xlsx (open it in Excel and save it as .xlsx)")
+    if fmt == "parquet":
+        return _parquet(path)
+    if fmt in ("xlsx", "xls", "ods"):
+        return _workbook(path, fmt, sheet)
+    if sheet not in (None, 0, "0"):
+        raise _fail(path, f"是文本文件，没有工作表 '{sheet}'", f"is a text file and has no sheet '{sheet}'; 去掉 --sheet (drop --sheet)")
+    return _text(path, encoding)
+
+
+def _parquet(path: Path) -> Source:
+    import numpy as np
+    import pandas as pd
+
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow.ArrowInvalid and friends
+        raise _fail(path, "无法按 Parquet 读取", f"cannot be read as Parquet: {exc}") from None
+    header = [str(c) for c in frame.columns]
+    frame.columns = range(len(header))
+    return Source(path, "parquet", [Grid(None, frame, np.arange(len(frame)) + 2, header=header)])
+
+
+# --- workbooks -----------------------------------------------------------------
+
+def _workbook(path: Path, fmt: str, sheet: str | int | None) -> Source:
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # CalamineError, PasswordError, ZipError, XmlError
+        hint = "password" if "password" in str(exc).lower() else ""
+        if hint:
+            raise _fail(path, "设有打开密码", "is password protected; 请去掉密码后另存 (remove the password and save again)") from None
+        raise _fail(path, "无法作为 Excel 工作簿打开", f"cannot be opened as a workbook: {exc}; "
+                    "请确认它是 Excel 文件，或用 Excel 打开后另存为 .xlsx (open it in Excel and save as .xlsx)") from None
+    names = list(book.sheet_names)
+    visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
+    chosen = _chosen_sheets(path, names, sheet)
+    source = Source(path, fmt, [])
+    for name in chosen:
+        if sheet is None and not visible.get(name, True):
+            source.skipped[name] = "隐藏的工作表 (hidden sheet)"
+            continue
+        source.grids.append(_sheet_grid(path, fmt, book.get_sheet_by_name(name)))
+    book.close()
+    return source
+
+
+def _chosen_sheets(path: Path, names: list[str], sheet: str | int | None) -> list[str]:
+    listing = ", ".join(names)
+    if sheet is None:
+        return names
+    if isinstance(sheet, str) and sheet.isdigit() and sheet not in names:
+        sheet = int(sheet)
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputError(f"'{path.name}' 中没有第 {sheet} 个工作表 (no sheet number {sheet}); "
+                             f"文件中的工作表 (sheets in the file): {listing}")
+        return [names[sheet]]
+    if sheet not in names:
+        raise InputError(f"'{path.name}' 中找不到工作表 '{sheet}' (no sheet named '{sheet}'); "
+                         f"文件中的工作表 (sheets in the file): {listing}")
+    return [sheet]
+
+
+def _sheet_grid(path: Path, fmt: str, sheet) -> Grid:
+    import numpy as np
+    import pandas as pd
+
+    rows = sheet.to_python(skip_empty_area=False)
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame(columns=range(width))
+    cells = cells.replace("", None)
+    grid = Grid(sheet.name, cells, np.arange(len(cells)) + 1)
+    merged = getattr(sheet, "merged_cell_ranges", None) or []
+    filled = _fill_merged(cells, merged)
+    if filled:
+        grid.notes.append(f"工作表 '{sheet.name}' 中 {filled} 个合并单元格已按合并值填充 "
+                          f"({filled} merged cells in sheet '{sheet.name}' filled from the merged value)")
+    if fmt == "xlsx":
+        grid.formulas = lambda rows_, col: _formula_rows(path, sheet.name, rows_, col)
+    return grid
+
+
+def _fill_merged(cells: "pd.DataFrame", ranges) -> int:
+    """Copy a merged range's value into every cell it covers; return how many were filled."""
+    filled = 0
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(cells) or c0 >= cells.shape[1]:
+            continue
+        value = cells.iat[r0, c0]
+        for r in range(r0, min(r1, len(cells) - 1) + 1):
+            for c in range(c0, min(c1, cells.shape[1] - 1) + 1):
+                if (r, c) != (r0, c0) and cells.iat[r, c] is None:
+                    cells.iat[r, c] = value
+                    filled += 1
+    return filled
+
+
+def _formula_rows(path: Path, sheet: str, rows: list[int], col: int) -> set[int]:
+    """Grid rows (0-based) whose cell in ``col`` holds a formula with no stored value."""
+    import openpyxl
+
+    wanted = set(rows)
+    found: set[int] = set()
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for i, row in enumerate(book[sheet].iter_rows(min_col=col + 1, max_col=col + 1, values_only=True)):
+            if i in wanted and isinstance(row[0], str) and row[0].startswith("="):
+                found.add(i)
+    finally:
+        book.close()
+    return found
+
+
+# --- text ----------------------------------------------------------------------
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+
+
+def detect_encoding(raw: bytes) -> tuple[str, int]:
+    """(encoding, number of bytes that had to be replaced)."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name, raw.decode(name, errors="replace").count("\ufffd")
+    sample = raw[:4000]
+    if sample.count(b"\x00") > len(sample) // 4:
+        name = "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
+        return name, raw.decode(name, errors="replace").count("\ufffd")
+    best = None
+    for name in ("utf-8", "gb18030"):
+        try:
+            raw.decode(name)
+            return name, 0
+        except UnicodeDecodeError:
+            bad = raw.decode(name, errors="replace").count("\ufffd")
+            if best is None or bad < best[1]:
+                best = (name, bad)
+    assert best is not None
+    if best[1] > max(20, len(raw) // 1000):
+        raise InputError("无法识别文件编码 (cannot detect the file encoding); "
+                         "请在 Excel 中另存为 'CSV UTF-8' (save it as 'CSV UTF-8' in Excel)")
+    return best
+
+
+def sniff_delimiter(lines: list[str]) -> str | None:
+    """The delimiter most lines use the same number of times; None for aligned text."""
+    best, best_score = None, 0
+    for delim in DELIMITERS:
+        counts = [_split_count(line, delim) for line in lines if line.strip()]
+        counts = [c for c in counts if c > 0]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = counts.count(mode)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _split_count(line: str, delim: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delim))) - 1
+    except (csv.Error, StopIteration):
+        return line.count(delim)
+
+
+def _line_count(text: str) -> int:
+    n = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return n + (1 if text and not text.endswith(("\n", "\r")) else 0)
+
+
+def _text(path: Path, encoding: str | None) -> Source:
+    raw = path.read_bytes()
+    if encoding:
+        replaced = raw.decode(encoding, errors="replace").count("\ufffd")
+    else:
+        encoding, replaced = detect_encoding(raw)
+    text = raw.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    head = text[:200_000].splitlines()[:200]
+    delim = sniff_delimiter(head)
+    source = Source(path, "text", [], encoding=encoding, delimiter=delim or "空白 (whitespace)",
+                    replaced_bytes=replaced)
+    if replaced:
+        source.notes.append(f"{replaced} 个无法按 {encoding} 解码的字节已替换为 � "
+                            f"({replaced} bytes that are not valid {encoding} were replaced)")
+    if delim is None:
+        source.grids.append(_aligned(text))
+        return source
+    width = max((_split_count(line, delim) + 1 for line in head), default=1)
+    grid = _fast_csv(path, encoding, delim, width, _line_count(text))
+    if grid is None:
+        grid = _careful_csv(text, delim, width)
+    source.grids.append(grid)
+    return source
+
+
+def _fast_csv(path: Path, encoding: str, delim: str, width: int, lines: int) -> Grid | None:
+    """pandas' C parser straight from the file; None when quoting makes its rows
+    disagree with the physical lines (then :func:`_careful_csv` decides)."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        cells = pd.read_csv(path, sep=delim, header=None, names=range(width), dtype=object, encoding=encoding,
+                            encoding_errors="replace", keep_default_na=False, na_values=[""],
+                            skip_blank_lines=False, on_bad_lines="skip", engine="c", quoting=csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError):
+        return None
+    if len(cells) != lines:
+        return None
+    if len(cells) and isinstance(cells.iat[0, 0], str) and cells.iat[0, 0].startswith("\ufeff"):
+        cells.iat[0, 0] = cells.iat[0, 0][1:]
+    cells = cells.astype(object).where(cells.notna(), None)
+    return Grid(None, cells, np.arange(len(cells)) + 1)
+
+
+def _physical(text: str) -> list[str]:
+    lines = re.split(r"\r\n|\r|\n", text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _one_line(line: str, delim: str, width: int) -> list[str] | None:
+    """Split one physical line on its own; an odd number of quotes means a
+    stray quote, so the line is split plainly and the quotes dropped.  None
+    when the line still has more non-empty fields than the header."""
+    if line.count('"') % 2:
+        fields = [f.replace('"', "").strip() for f in line.split(delim)]
+    else:
+        try:
+            fields = next(csv.reader([line], delimiter=delim), [])
+        except csv.Error:
+            return None
+    if any(f.strip() for f in fields[width:]):
+        return None
+    return fields[:width]
+
+
+def _careful_csv(text: str, delim: str, width: int) -> Grid:
+    """Python's csv module with line tracking: a quote that would swallow
+    the lines after it is confined to its own line (repaired, noted), a line
+    that still does not fit is kept aside as malformed."""
+    import numpy as np
+    import pandas as pd
+
+    physical = _physical(text)
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    malformed: list[tuple[int, str]] = []
+    repaired: list[int] = []
+    reader = csv.reader(physical, delimiter=delim)
+    start = 1
+    for record in reader:
+        end = reader.line_num
+        span = physical[start - 1:end]
+        looks_split = end > start and all(len(l.split(delim)) >= max(2, width - 1) for l in span)
+        if looks_split or len(record) > width and any(f.strip() for f in record[width:]):
+            for offset, line in enumerate(span):
+                fields = _one_line(line, delim, width)
+                if fields is None:
+                    malformed.append((start + offset, line))
+                else:
+                    rows.append(fields)
+                    numbers.append(start + offset)
+                    repaired.append(start + offset)
+        else:
+            rows.append(record[:width] if record else [])
+            numbers.append(start)
+        start = end + 1
+    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
+    cells = cells.where(cells.map(lambda v: v is not None and str(v).strip() != ""), None)
+    grid = Grid(None, cells, np.asarray(numbers, dtype=int), malformed=malformed)
+    if repaired:
+        shown = ", ".join(map(str, repaired[:10])) + (" ..." if len(repaired) > 10 else "")
+        grid.notes.append(f"{len(repaired)} 行含有不成对的引号，已按行拆开 (第 {shown} 行) "
+                          f"({len(repaired)} lines with unbalanced quotes were split line by line: {shown})")
+    return grid
+
+
+def _aligned(text: str) -> Grid:
+    """Columns aligned with runs of spaces (a printed report saved as text)."""
+    import numpy as np
+    import pandas as pd
+
+    physical = _physical(text)
+    rows = [[f for f in re.split(r"\s{2,}|\t", line.strip())] if line.strip() else [] for line in physical]
+    width = max((len(r) for r in rows), default=1)
+    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
+    return Grid(None, cells.where(cells.notna() & (cells != ""), None), np.arange(len(rows)) + 1)
