@@ -14,21 +14,33 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def conversion_funnel(table: "pd.DataFrame", *, title: str = "销售漏斗与阶段转化率",
                       ax: "Axes | None" = None) -> "Figure":
-    """Funnel of opportunities entering each stage, conversion written between slices,
-    the bottleneck marked."""
+    """Funnel of opportunities entering each stage; between slices the conversion on
+    resolved deals (open deals left out) and on all entered deals; the bottleneck marked."""
     notes = []
     for row in table.iloc[:-1].itertuples():
         mark = "  ← 瓶颈" if row.bottleneck else ""
-        notes.append(f"转化 {row.conversion:.0%}{mark}")
+        resolved = getattr(row, "resolved_conversion", row.conversion)
+        notes.append(f"已结束中 {resolved:.0%} 推进（按进入 {row.conversion:.0%}）{mark}")
     return funnel_chart(table["entered"].astype(float), [f"{s}" for s in table["stage"]], inverse=False,
                         title=title, ax=ax, between=notes)
 
 
-def conversion_heatmap(grid: "pd.DataFrame", *, title: str = "各团队的阶段转化率",
+def conversion_heatmap(grid: "pd.DataFrame", *, advanced: "pd.DataFrame | None" = None,
+                       resolved: "pd.DataFrame | None" = None, title: str = "各团队的阶段转化率",
                        ax: "Axes | None" = None) -> "Figure":
-    """Groups x transitions; the weakest cell of each column stands out."""
-    fig = _heatmap(grid, title=title, xlabel="", ylabel="", ax=ax, figsize=(9, 0.6 * len(grid) + 1.8), annot=True,
-                   fmt=".0%", cmap="RdYlGn", vmin=0.3, vmax=1.0, cbar=False, linewidths=0.5)
+    """Groups x transitions; each cell shows the rate and, given ``advanced`` and
+    ``resolved`` grids of the same shape, the counts behind it ("95%\n19/20")."""
+    import numpy as np
+
+    annot: "bool | np.ndarray" = True
+    if advanced is not None and resolved is not None:
+        annot = np.array([[("—" if np.isnan(r) else f"{r:.0%}") + f"\n{int(a)}/{int(n)}"
+                           for r, a, n in zip(rr, aa, nn)]
+                          for rr, aa, nn in zip(grid.to_numpy(float), advanced.to_numpy(float),
+                                                resolved.to_numpy(float))])
+    fig = _heatmap(grid, title=title, xlabel="", ylabel="", ax=ax, figsize=(9, 0.75 * len(grid) + 1.8), annot=annot,
+                   fmt="" if annot is not True else ".0%", cmap="RdYlGn", vmin=0.3, vmax=1.0, cbar=False,
+                   linewidths=0.5)
     fig.axes[0].tick_params(axis="both", rotation=0)
     return fig
 
@@ -60,4 +72,23 @@ def backtest_lines(table: "pd.DataFrame", *, title: str = "预测与实际：回
     ax.set_ylim(bottom=0)
     ax.set_title(title)
     ax.legend(frameon=False)
+    return fig
+
+
+def backtest_bars(table: "pd.DataFrame", *, title: str = "每季实际赢单从哪里来", ax: "Axes | None" = None) -> "Figure":
+    """Each quarter's actual won amount stacked by origin (pipeline / overdue / new deals),
+    with the forecast made on the quarter's first day as a marker."""
+    fig, ax = _axes(ax, (8, 4.5))
+    parts = (("won_pipeline", PALETTE[0], "季初管道内的商机"), ("won_overdue", PALETTE[7], "季初已逾期（已忽略）的商机"),
+             ("won_new", PALETTE[3], "季内新建的商机"))
+    bottom = None
+    for col, color, name in parts:
+        values = table[col] / 10_000
+        ax.bar(table["quarter"], values, bottom=bottom, color=color, label=name)
+        bottom = values if bottom is None else bottom + values
+    ax.plot(table["quarter"], table["forecast"] / 10_000, marker="D", linestyle="none", color=PALETTE[4],
+            label="季初加权预测")
+    ax.set_ylabel("金额（万元）")
+    ax.set_title(title)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
