@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from pathlib import Path
 from typing import Iterable
 
 #: table name -> Chinese sheet name, in report order (the capstone report's sections)
@@ -74,3 +75,42 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
         i += 1
         candidate = f"{base[:31 - len(f' ({i})')]} ({i})"
     return candidate
+
+
+#: a report folder cvwork wrote carries this file, listing what it wrote
+MARKER = ".cvwork-report"
+
+
+def free_folder(root: Path, name: str) -> Path:
+    """``root/name``, or ``name_2``, ``name_3`` ... when that exists: never an existing folder.
+
+    >>> from pathlib import Path; import tempfile
+    >>> tmp = Path(tempfile.mkdtemp()); (tmp / "r").mkdir()
+    >>> free_folder(tmp, "r").name, free_folder(tmp, "s").name
+    ('r_2', 's')
+    """
+    candidate, i = root / name, 1
+    while candidate.exists() or candidate.is_symlink():
+        i += 1
+        candidate = root / f"{name}_{i}"
+    return candidate
+
+
+def written_by_cvwork(folder: Path) -> bool:
+    """True when ``folder`` holds cvwork's marker and nothing the marker does not list."""
+    import json
+
+    try:
+        listed = set(json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return all(p.name in listed or p.name == MARKER for p in folder.iterdir())
+
+
+def write_marker(folder: Path) -> None:
+    """Mark ``folder`` as written by cvwork, listing its files."""
+    import json
+
+    files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)
+    (folder / MARKER).write_text(json.dumps({"cvwork": "report", "files": files}, ensure_ascii=False),
+                                 encoding="utf-8")

@@ -1,0 +1,317 @@
+"""``cvwork report``: run a lesson on the user's files into a new report folder, safely.
+
+The command never deletes or overwrites a file it did not create in this run:
+each report is built in a temporary folder beside the target (same file
+system) and renamed into place at the end; an existing name gets ``_2``,
+``_3`` ...; ``--overwrite`` replaces only a folder whose marker file shows that
+cvwork wrote everything in it.  Ctrl-C and SIGTERM leave neither a partial
+report nor the temporary folder.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+from cvwork.cli import (INLINE, MANY_PRODUCTS, _sheet, declared, given_files, lesson_path, match_inputs,
+                        read_options)
+from cvwork.errors import InputError
+from cvwork.filenames import free_folder, safe_filename, write_marker, written_by_cvwork
+
+TMP_PREFIX = ".cvwork-tmp-"
+
+
+def report(args: argparse.Namespace) -> int:
+    """The ``report`` command: check everything, then run each report."""
+    lesson = lesson_path(args.lesson)
+    params = declared(lesson)
+    files = given_files(args)
+    inputs = match_inputs(lesson, params, files, args.sample)
+    out_root = check_out(Path(args.out))
+    sales = _read(args, files)
+    targets = choose_products(lesson, params, args, sales)
+    names = {p: _folder_name(lesson, p) for p in targets}
+    if args.overwrite:
+        for name in names.values():
+            _check_replaceable(out_root / name)
+    _kernel_environment()
+    scratch = Path(tempfile.mkdtemp(prefix="cvwork-input-"))
+    created: list[Path] = []
+    try:
+        base = _base_parameters(params, args, inputs, sales, scratch)
+        created = _make_dirs(out_root)
+        with quiet_terminal() as term:
+            failures = run_batch(lesson, base, names, out_root, args, term)
+    finally:
+        with shielded():
+            shutil.rmtree(scratch, ignore_errors=True)
+            for folder in reversed(created):           # folders made for this run and left empty
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+    for product, message in failures:
+        print(f"失败 (failed) {product}: {message}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def run_batch(lesson: Path, base: dict, names: dict, out_root: Path, args: argparse.Namespace,
+              term) -> list[tuple[str, str]]:
+    """One report per product; a failing product is recorded and the batch goes on."""
+    from tqdm import tqdm
+
+    batch = len(names) > 1 or args.all_products
+    bar = tqdm(total=len(names), file=term, desc="报告 (reports)", dynamic_ncols=True, disable=not batch)
+    failures = []
+    for product, name in names.items():
+        if batch:
+            bar.set_postfix_str(str(product)[:40], refresh=True)
+        else:
+            print(f"正在生成 (running) {lesson.stem} …", file=term, flush=True)
+        try:
+            folder = run_one(lesson, {**base, **({"product": product} if "product" in base else {})},
+                             name, out_root, args)
+        except (InputError, OSError) as exc:
+            if not batch:
+                raise
+            failures.append((product, " ".join(str(exc).split())))
+        else:
+            files = ", ".join(sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")))
+            (bar.write if batch else print)(f"已生成 (written) {folder}: {files}", file=sys.stdout)
+        bar.update(1)
+    bar.close()
+    return failures
+
+
+def run_one(lesson: Path, parameters: dict, name: str, out_root: Path, args: argparse.Namespace) -> Path:
+    """Build one report in a temporary folder beside the target, then rename it into place."""
+    from cvwork.export import export_html, tables_to_workbook
+
+    work = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out_root))
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        work.chmod(0o777 & ~mask)                 # an ordinary folder once published, not mkdtemp's 0700
+        executed = work / f"{name}.ipynb"
+        execute(lesson, executed, {**parameters, "output_dir": str(work)})
+        if args.format == "html":
+            export_html(executed, work / f"{name}.html")
+            executed.unlink()
+        tables_to_workbook(work, work / f"{name}.xlsx")
+        write_marker(work)
+        return publish(work, out_root, name, args.overwrite)
+    finally:
+        with shielded():
+            if work.exists():
+                shutil.rmtree(work)
+
+
+def execute(lesson: Path, executed: Path, parameters: dict) -> None:
+    """Run the lesson with papermill (or the engine named by ``CVWORK_REPORT_ENGINE``)."""
+    hook = os.environ.get("CVWORK_REPORT_ENGINE")
+    if hook:
+        import importlib
+
+        module, _, function = hook.partition(":")
+        engine: Callable = getattr(importlib.import_module(module), function)
+        engine(lesson, executed, parameters, lesson.parent)
+        return
+    import papermill as pm
+
+    try:
+        pm.execute_notebook(str(lesson), str(executed), parameters=parameters, cwd=str(lesson.parent),
+                            kernel_name="python3", progress_bar=False, log_output=False)
+    except pm.PapermillExecutionError as exc:
+        if exc.ename in ("InputError", "KeyboardInterrupt"):
+            raise InputError(exc.evalue) from None
+        raise InputError(f"第 {lesson.stem[:2]} 课运行出错 (lesson {lesson.stem} failed): "
+                         f"{exc.ename}: {exc.evalue}") from None
+
+
+def publish(work: Path, out_root: Path, name: str, overwrite: bool) -> Path:
+    """Rename the finished folder into place: a free name, or over a folder cvwork wrote (``--overwrite``)."""
+    target = out_root / name
+    if overwrite and target.is_dir() and written_by_cvwork(target):
+        old = out_root / f"{TMP_PREFIX}old-{uuid.uuid4().hex[:8]}"
+        with shielded():
+            os.rename(target, old)
+            os.rename(work, target)
+            shutil.rmtree(old)
+        return target
+    target = free_folder(out_root, name)
+    os.rename(work, target)
+    return target
+
+
+def check_out(out: Path) -> Path:
+    """The output folder, checked before any work: not a file, writable (or creatable)."""
+    out = Path(os.path.abspath(out))
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out '{out}' 是一个文件，不是文件夹 (--out is a file, not a folder); "
+                         f"请指定一个文件夹 (give a folder)")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"--out '{out}' 的上级 '{existing}' 是一个文件 (a parent of --out is a file)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"没有权限写入文件夹 '{existing}' (folder not writable: '{existing}'); "
+                         f"请用 --out 指定可写的文件夹 (choose a writable folder with --out)")
+    return out
+
+
+def _make_dirs(out: Path) -> list[Path]:
+    """Create the output folder (and missing parents); return the ones created."""
+    missing = []
+    folder = out
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir()
+    return list(reversed(missing))
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.exists() and not (target.is_dir() and written_by_cvwork(target)):
+        raise InputError(f"--overwrite 不会替换 '{target}'：它不是 cvwork 写的，或里面有别的文件 "
+                         f"(--overwrite replaces only a folder cvwork wrote, with no other files in it); "
+                         f"去掉 --overwrite 会写到新的文件夹 (without --overwrite a new folder is used)")
+
+
+def _read(args: argparse.Namespace, files: dict) -> "object | None":
+    """Read the sales file once with the user's options (fails fast, lists products)."""
+    if "sales" not in files:
+        if args.sheet or args.columns or args.header_row:
+            raise InputError("--sheet/--columns/--header-row 只用于销售报表 INPUT "
+                             "(these options apply to the sales file INPUT)")
+        return None
+    from cvwork.io import read_sales
+
+    return read_sales(files["sales"], **read_options(args))
+
+
+def choose_products(lesson: Path, params: dict, args: argparse.Namespace, sales) -> list:
+    """The products to report on: [None] means the lesson's whole file."""
+    products = sorted(map(str, sales["product"].dropna().unique())) if sales is not None and "product" in sales else []
+    number = lesson.stem[:2]
+    if args.product and args.all_products:
+        raise InputError("--product 和 --all-products 只能选一个 (use either --product or --all-products)")
+    if (args.product or args.all_products) and "product" not in params:
+        raise InputError(f"第 {number} 课不按产品分析，去掉 --product/--all-products (lesson {number} has no product)")
+    if (args.product or args.all_products) and not products:
+        raise InputError("文件里没有产品列，无法按产品出报告 (no product column: cannot use --product/--all-products)")
+    if args.product:
+        if args.product not in products:
+            raise InputError(f"找不到产品 '{args.product}' (product '{args.product}' not found); "
+                             f"文件中的产品 (products): {_few(products)}")
+        return [args.product]
+    if args.all_products:
+        return _capped(products, args)
+    if "product" in params and not params["product"]["inferred_type_name"].startswith("Optional") \
+            and len(products) > 1:
+        raise InputError(f"文件里有 {len(products)} 个产品 ({_few(products)}); 第 {number} 课一次分析一个产品: "
+                         f"用 --product 名称 选一个，或 --all-products 每个产品一份报告 "
+                         f"(the file has {len(products)} products: choose one with --product or use --all-products)")
+    return [None]
+
+
+def _capped(products: list, args: argparse.Namespace) -> list:
+    if args.max_products is not None:
+        if args.max_products < 1:
+            raise InputError("--max-products 至少为 1 (--max-products must be at least 1)")
+        return products[:args.max_products]
+    if len(products) > MANY_PRODUCTS and not args.yes:
+        raise InputError(f"文件里有 {len(products)} 个产品，超过 {MANY_PRODUCTS} 个 (more than {MANY_PRODUCTS} products); "
+                         f"用 --max-products N 只做前 N 个，或 --yes 全部生成 (use --max-products N or --yes)")
+    return products
+
+
+def _few(products: list, n: int = 5) -> str:
+    return ", ".join(products[:n]) + (f" … 共 {len(products)} 个 (of {len(products)})" if len(products) > n else "")
+
+
+def _base_parameters(params: dict, args: argparse.Namespace, inputs: dict, sales, scratch: Path) -> dict:
+    """Parameters every report of this run shares (the product is set per report).
+
+    Reading options the lesson does not declare are applied here instead: the
+    lesson gets a clean copy of the file as read with them (in ``scratch``).
+    """
+    base = dict(inputs)
+    undeclared = False
+    options = {"sheet": _sheet(args.sheet), "as_of": args.as_of, "header_row": args.header_row}
+    if args.columns:
+        from cvwork.cli import parse_columns
+
+        options["columns"] = parse_columns(args.columns)
+    for key, value in options.items():
+        if value is not None and key in params:
+            base[key] = value
+        elif value is not None and key != "as_of":
+            undeclared = True
+    if undeclared:
+        name = next(n for n in base if n in ("input_path", "transactions_path"))
+        copy = sales.copy()
+        copy.attrs = {}
+        base[name] = str(scratch / "input.parquet")
+        copy.to_parquet(base[name], index=False)
+        base.pop("sheet", None)
+    if "product" in params:
+        base["product"] = None
+    return base
+
+
+def _folder_name(lesson: Path, product: str | None) -> str:
+    return safe_filename(f"{lesson.stem}_{product}" if product is not None else lesson.stem)
+
+
+def _kernel_environment() -> None:
+    """The kernel draws inline whatever MPLBACKEND says, runs headless and keeps warnings out of the report."""
+    import logging
+    import warnings
+
+    os.environ["MPLBACKEND"] = INLINE
+    os.environ["CVWORK_HEADLESS"] = "1"
+    os.environ["PYTHONWARNINGS"] = "ignore"
+    warnings.filterwarnings("ignore")
+    for name in ("papermill", "traitlets", "nbclient", "jupyter_client", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+@contextlib.contextmanager
+def quiet_terminal() -> Iterator:
+    """Children (the kernel) write their stderr to /dev/null; ``yield`` a stream to the real terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    term = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    previous, sys.stderr = sys.stderr, term
+    try:
+        yield term
+    finally:
+        sys.stderr = previous
+        term.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        term.close()
+
+
+@contextlib.contextmanager
+def shielded() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while a cleanup or a rename runs, then deliver them."""
+    pending = []
+    handlers = {s: signal.signal(s, lambda n, f: pending.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
+        if pending:
+            raise KeyboardInterrupt
