@@ -1,4 +1,12 @@
-"""Customer lifecycle: who stays from one period to the next (retention, churn)."""
+"""Customer lifecycle: who stays from one period to the next (retention, churn).
+
+Time rule (issue 15): every method works on purchase *days*.  Times of day
+are dropped, a customer's lines on one day are netted, and the day counts as
+a purchase when the net amount is positive.  Returns and cancellations lower
+revenue but are not activity: a day with only a credit note does not make a
+customer active again.  ``as_of`` defaults to the day after the data's last
+date.
+"""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,10 +17,55 @@ if TYPE_CHECKING:  # pragma: no cover
 from cvwork.errors import InputError, require_columns
 
 
+def default_as_of(dates: "pd.Series") -> "pd.Timestamp":
+    """The day after the last date in ``dates`` (times of day dropped).
+
+    >>> import pandas as pd
+    >>> default_as_of(pd.Series(pd.to_datetime(["2025-03-01 23:59", "2025-12-31 08:30"])))
+    Timestamp('2026-01-01 00:00:00')
+    """
+    import pandas as pd
+
+    return pd.Timestamp(dates.max()).normalize() + pd.Timedelta(days=1)
+
+
+def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date: str = "date",
+                  amount: str = "amount", order: str = "order_id") -> "pd.DataFrame":
+    """One row per customer and calendar day: ``day``, ``net`` amount and ``purchase``.
+
+    ``purchase`` is True when the day's net amount is positive and the day has
+    a line that is not a return or cancellation (amount < 0, or an invoice
+    number ``C`` + digit, as in retail exports); the same rule as
+    ``cvwork.rfm.purchase_days``.  Without an amount column every day is a purchase.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"customer": ["a", "a", "a", "a"], "amount": [100.0, 50.0, -150.0, -20.0],
+    ...                   "date": pd.to_datetime(["2025-01-02 09:00", "2025-01-02 17:00",
+    ...                                           "2025-02-01 10:00", "2025-03-01 00:00"])})
+    >>> purchase_days(t)[["net", "purchase"]].values.tolist()   # one day of two lines, two return days
+    [[150.0, True], [-150.0, False], [-20.0, False]]
+    """
+    import pandas as pd
+
+    require_columns(transactions, (customer, date))
+    if amount in transactions.columns:
+        net = transactions[amount].astype("float64")
+        sale = net >= 0
+        if order in transactions.columns:
+            sale &= ~transactions[order].astype("string").str.match(r"^[Cc]\d").fillna(False).astype(bool)
+    else:
+        net, sale = pd.Series(1.0, transactions.index), pd.Series(True, transactions.index)
+    frame = pd.DataFrame({customer: transactions[customer].to_numpy(), "net": net.to_numpy(), "sale": sale.to_numpy(),
+                          "day": pd.to_datetime(transactions[date]).dt.normalize().to_numpy()})
+    days = frame.groupby([customer, "day"], sort=True).agg(net=("net", "sum"), sale=("sale", "any")).reset_index()
+    days["purchase"] = (days["net"] > 0) & days["sale"]
+    return days.drop(columns="sale")
+
+
 def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str = "customer",
-                    date: str = "date") -> "pd.DataFrame":
+                    date: str = "date", amount: str = "amount") -> "pd.DataFrame":
     """Period-to-period retention: of the customers who bought in one period,
-    the share who bought again in the next.
+    the share who bought again in the next (purchase days, see the module note).
 
     One row per period that has a next period: ``period``, ``active``,
     ``retained``, ``retention`` (within [0, 1]) and ``churn = 1 - retention``.
@@ -25,9 +78,10 @@ def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str
     """
     import pandas as pd
 
-    require_columns(transactions, (customer, date))
-    periods = transactions[date].dt.to_period(freq)
-    seen = {p: set(group) for p, group in transactions.groupby(periods)[customer]}
+    days = purchase_days(transactions, customer, date, amount)
+    days = days[days["purchase"]]
+    periods = days["day"].dt.to_period(freq)
+    seen = {p: set(group) for p, group in days.groupby(periods)[customer]}
     span = pd.period_range(periods.min(), periods.max(), freq=freq)
     active = [(p, seen.get(p, set())) for p in span]
     rows = []
@@ -50,28 +104,48 @@ STRATEGIES = {
 
 
 def customer_dates(transactions: "pd.DataFrame", customer: str = "customer", date: str = "date",
-                   amount: str = "amount") -> "pd.DataFrame":
-    """First and last purchase date and net revenue per customer."""
+                   amount: str = "amount", owner: str = "owner") -> "pd.DataFrame":
+    """Per customer: first and last purchase day, net revenue (returns included)
+    and, when the data has an ``owner`` column, the owner of the latest line.
+
+    A customer whose lines are all returns has no purchase day (NaT).
+    """
     import pandas as pd
 
-    g = transactions.groupby(customer)
-    return pd.DataFrame({"first_purchase": g[date].min(), "last_purchase": g[date].max(),
-                         "revenue": g[amount].sum() if amount in transactions else float("nan")})
+    days = purchase_days(transactions, customer, date, amount)
+    bought = days[days["purchase"]].groupby(customer)["day"]
+    out = pd.DataFrame({"revenue": days.groupby(customer)["net"].sum() if amount in transactions
+                        else float("nan")})
+    out["first_purchase"], out["last_purchase"] = bought.min(), bought.max()
+    if owner in transactions.columns:
+        latest = transactions.sort_values(date, kind="stable").groupby(customer)[owner].last()
+        out[owner] = latest.reindex(out.index)
+    return out[["first_purchase", "last_purchase", "revenue", *([owner] if owner in out else [])]]
 
 
-def lifecycle_stages(transactions: "pd.DataFrame", as_of: str, leads: "pd.Series | None" = None,
-                     new_days: int = 90, silent_days: int = 180, churn_days: int = 365,
-                     customer: str = "customer", date: str = "date", amount: str = "amount") -> "pd.DataFrame":
+def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | None" = None,
+                     leads: "pd.Series | None" = None, new_days: int = 90, silent_days: int = 180,
+                     churn_days: int = 365, customer: str = "customer", date: str = "date",
+                     amount: str = "amount") -> "pd.DataFrame":
     """Every customer, and every lead that never bought, in exactly one stage.
 
-    Rules at ``as_of`` (only purchases on or before it count), in this order:
-    a lead with no purchase is 潜在客户; first purchase less than ``new_days``
-    ago: 新客户; last purchase less than ``silent_days`` ago: 活跃客户; less
-    than ``churn_days`` ago: 沉默客户; otherwise 流失客户.  The defaults fit a
-    B2B buying cycle: a business customer orders every few months, so half a
-    year without an order is a warning and a full year without one means the
-    budget went elsewhere.  ``leads`` are company names; they are matched to
-    customers with :func:`cvwork.identify.normalise_company`.
+    Rules at ``as_of`` (default: the day after the last date; only lines on or
+    before it count), on purchase days, in this order: a lead with no purchase
+    is 潜在客户; first purchase less than ``new_days`` ago: 新客户; last
+    purchase less than ``silent_days`` ago: 活跃客户; less than ``churn_days``
+    ago: 沉默客户; otherwise (or no purchase day at all, only returns)
+    流失客户.  The defaults fit a B2B buying cycle: a business customer orders
+    every few months, so half a year without an order is a warning and a
+    full year without one means the budget went elsewhere.  ``leads`` are
+    company names, matched with :func:`cvwork.identify.normalise_company`.
+    ``days_since_last`` is a whole number of days (nullable integer).
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"customer": ["a", "a", "b"], "amount": [10.0, -10.0, 5.0],
+    ...                   "date": pd.to_datetime(["2025-01-01 00:00", "2025-12-30 00:00", "2025-12-01 18:00"])})
+    >>> # the credit note on 2025-12-30 nets revenue to 0 but is no purchase: a is silent, not active
+    >>> lifecycle_stages(t)[["customer", "days_since_last", "stage"]].astype(str).values.tolist()
+    [['a', '364', '沉默客户'], ['b', '30', '新客户']]
     """
     import pandas as pd
 
@@ -79,15 +153,14 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: str, leads: "pd.Series
         raise InputError(f"需要 new_days > 0 且 0 < silent_days < churn_days (need new_days > 0 and "
                          f"0 < silent_days < churn_days), 收到 (got) {new_days}, {silent_days}, {churn_days}")
     require_columns(transactions, (customer, date))
-    stamp = pd.Timestamp(as_of)
-    past = transactions[transactions[date] <= stamp]
-    info = customer_dates(past, customer, date, amount)
+    stamp = default_as_of(transactions[date]) if as_of is None else pd.Timestamp(as_of)
+    info = customer_dates(transactions[transactions[date] <= stamp], customer, date, amount)
     first_age = (stamp - info["first_purchase"]).dt.days
-    last_age = (stamp - info["last_purchase"]).dt.days
+    last_age = (stamp - info["last_purchase"]).dt.days.astype("Int64")
     stage = pd.Series("流失客户", index=info.index)
-    stage[last_age < churn_days] = "沉默客户"
-    stage[last_age < silent_days] = "活跃客户"
-    stage[first_age < new_days] = "新客户"
+    stage[(last_age < churn_days).fillna(False)] = "沉默客户"
+    stage[(last_age < silent_days).fillna(False)] = "活跃客户"
+    stage[(first_age < new_days).fillna(False)] = "新客户"
     out = info.assign(days_since_last=last_age, stage=stage).rename_axis(customer).reset_index()
     if leads is not None:
         out = pd.concat([out, _prospects(leads, out[customer], customer)], ignore_index=True)
@@ -118,6 +191,56 @@ def stage_counts(transactions: "pd.DataFrame", dates: "list[str] | pd.DatetimeIn
     return out.rename_axis("as_of")
 
 
+def churn_observable_from(transactions: "pd.DataFrame", churn_days: int = 365, date: str = "date") -> "pd.Timestamp":
+    """First date at which 流失 (``churn_days`` without a purchase) can be seen in full:
+    the first day of the data plus ``churn_days``.  Before it, a customer who last
+    bought before the data starts is invisible, so churn counts start from zero by construction.
+
+    >>> import pandas as pd
+    >>> churn_observable_from(pd.DataFrame({"date": pd.to_datetime(["2024-01-01 10:00", "2025-06-01 00:00"])}))
+    Timestamp('2024-12-31 00:00:00')
+    """
+    import pandas as pd
+
+    return pd.Timestamp(transactions[date].min()).normalize() + pd.Timedelta(days=churn_days)
+
+
+def quarter_marks(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | None" = None, churn_days: int = 365,
+                  date: str = "date") -> "pd.DatetimeIndex":
+    """Analysis dates for a stage chart: the day after each quarter end from the first one
+    where churn is observable (see :func:`churn_observable_from`) up to ``as_of``, which is
+    always the last mark, so the chart's last bar is the stage table at ``as_of``."""
+    import pandas as pd
+
+    stamp = default_as_of(transactions[date]) if as_of is None else pd.Timestamp(as_of)
+    start = churn_observable_from(transactions, churn_days, date)
+    marks = pd.date_range(start.to_period("Q").start_time, stamp, freq="QS")
+    marks = marks[(marks >= start) & (marks < stamp)]
+    return marks.append(pd.DatetimeIndex([stamp]))
+
+
+def churn_flow(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | None" = None, **rules) -> "pd.DataFrame":
+    """Moves per quarter, between consecutive :func:`quarter_marks`: ``new`` (first purchase),
+    ``churned`` (became 流失), ``returned`` (流失 at the start, bought again), and ``active_start``.
+
+    Only periods where churn is observable are returned, so a churn count is a real flow,
+    not the build-up of a stock that starts at zero with the data.
+    """
+    import pandas as pd
+
+    marks = quarter_marks(transactions, as_of, rules.get("churn_days", 365))
+    stages = [lifecycle_stages(transactions, m, **rules).set_index("customer")["stage"].astype(str) for m in marks]
+    rows = []
+    for (m0, s0), (m1, s1) in zip(zip(marks, stages), zip(marks[1:], stages[1:])):
+        before = s0.reindex(s1.index)
+        rows.append({"period_start": m0, "period_end": m1 - pd.Timedelta(days=1),
+                     "active_start": int(s0.isin(["新客户", "活跃客户"]).sum()),
+                     "new": int(before.isna().sum()),
+                     "churned": int(((before != "流失客户") & before.notna() & (s1 == "流失客户")).sum()),
+                     "returned": int(((before == "流失客户") & (s1 != "流失客户")).sum())})
+    return pd.DataFrame(rows, columns=["period_start", "period_end", "active_start", "new", "churned", "returned"])
+
+
 def stage_transitions(transactions: "pd.DataFrame", start: str, end: str, **rules) -> "pd.DataFrame":
     """Crosstab of each customer's stage at ``start`` (rows) and at ``end`` (columns);
     customers who had not bought yet at ``start`` appear as 未购买."""
@@ -131,22 +254,39 @@ def stage_transitions(transactions: "pd.DataFrame", start: str, end: str, **rule
     return table.reindex(index=rows, columns=[s for s in STAGES[1:] if s in table.columns])
 
 
-def repeat_purchase_rate(transactions: "pd.DataFrame", customer: str = "customer", order: str = "order_id",
-                         date: str = "date") -> float:
-    """Share of customers with two or more orders (distinct purchase days without an order column)."""
-    key = order if order in transactions.columns else date
-    orders = transactions.groupby(customer)[key].nunique()
-    return float((orders >= 2).mean())
+def repeat_purchase_rate(transactions: "pd.DataFrame", customer: str = "customer", date: str = "date",
+                         amount: str = "amount") -> float:
+    """Share of customers with two or more purchase days (see the module note: two orders on
+    one day are one purchase, a return is none).  Customers with no purchase day count as not repeating.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"customer": ["a", "a", "b", "b"], "amount": [5.0, 5.0, 5.0, -5.0],
+    ...                   "date": pd.to_datetime(["2025-01-01 09:00", "2025-01-01 15:00",
+    ...                                           "2025-01-01 00:00", "2025-02-01 00:00"])})
+    >>> repeat_purchase_rate(t)
+    0.0
+    """
+    days = purchase_days(transactions, customer, date, amount)
+    counts = days["purchase"].groupby(days[customer]).sum()
+    return float((counts >= 2).mean())
+
+
+def cohort_counts(transactions: "pd.DataFrame", freq: str = "M", customer: str = "customer",
+                  date: str = "date", amount: str = "amount") -> "pd.DataFrame":
+    """Customers of each first-purchase cohort (rows) buying k periods later (columns);
+    column 0 is the cohort size.  Purchase days only (returns are not activity)."""
+    days = purchase_days(transactions, customer, date, amount)
+    days = days[days["purchase"]]
+    period = days["day"].dt.to_period(freq)
+    first = period.groupby(days[customer]).transform("min")
+    age = (period - first).map(lambda off: off.n)
+    active = days.assign(cohort=first.astype(str), age=age)[["cohort", "age", customer]].drop_duplicates()
+    return active.pivot_table(index="cohort", columns="age", values=customer, aggfunc="count")
 
 
 def cohort_retention(transactions: "pd.DataFrame", freq: str = "M", customer: str = "customer",
-                     date: str = "date") -> "pd.DataFrame":
-    """Share of each first-purchase cohort buying again k periods later (column 0 = 100%)."""
-    import pandas as pd
-
-    period = transactions[date].dt.to_period(freq)
-    first = period.groupby(transactions[customer]).transform("min")
-    age = (period - first).map(lambda off: off.n)
-    active = pd.DataFrame({"cohort": first.astype(str), "age": age, "c": transactions[customer]}).drop_duplicates()
-    counts = active.pivot_table(index="cohort", columns="age", values="c", aggfunc="count")
+                     date: str = "date", amount: str = "amount") -> "pd.DataFrame":
+    """Share of each first-purchase cohort buying again k periods later (column 0 = 100%);
+    the cohort sizes are ``cohort_counts(...)[0]``."""
+    counts = cohort_counts(transactions, freq, customer, date, amount)
     return counts.div(counts[0], axis=0)

@@ -7,6 +7,12 @@ With p and d the two shares among n answers, the variance of p - d is
 ``score +- 1.96 se``.  For a small sample the interval is wide: with 30
 answers it easily spans 40 points, so two teams' scores that differ by 10
 points are not evidence that one is better.
+
+To compare two independent surveys, use the interval of the *difference*
+(:func:`nps_difference`): ``se_diff = sqrt(se_a^2 + se_b^2)``.  Two
+intervals that overlap do not show "no change": the difference interval is
+narrower than the sum of the two half-widths, so it can exclude 0 while the
+two intervals still overlap.
 """
 from __future__ import annotations
 
@@ -85,6 +91,40 @@ def nps(scores: "Iterable[float] | pd.Series") -> NPSResult:
     score = 100 * (p - d)
     return NPSResult(score=score, n=n, promoters=pro, passives=n - pro - det, detractors=det,
                      missing=int(values.isna().sum()), se=se, ci_low=score - Z95 * se, ci_high=score + Z95 * se)
+
+
+@dataclass(frozen=True)
+class NPSDifference:
+    """``a - b`` in NPS points, its standard error, 95% interval and two-sided p-value."""
+    difference: float
+    se: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+
+    @property
+    def excludes_zero(self) -> bool:
+        """True when the 95% interval of the difference does not contain 0."""
+        return self.ci_low > 0 or self.ci_high < 0
+
+
+def nps_difference(a: NPSResult, b: NPSResult) -> NPSDifference:
+    """Difference of two NPS from independent samples, with SE and 95% interval.
+
+    ``se = sqrt(se_a^2 + se_b^2)``; interval ``difference +- 1.96 se``; ``z =
+    difference / se`` and the normal two-sided p-value.
+
+    >>> d = nps_difference(nps([10] * 6 + [0] * 4), nps([10] * 4 + [0] * 6))
+    >>> round(d.difference, 1), round(d.se, 2), d.excludes_zero
+    (40.0, 43.82, False)
+    """
+    diff = a.score - b.score
+    se = math.sqrt(a.se ** 2 + b.se ** 2)
+    z = diff / se if se else (0.0 if diff == 0 else math.copysign(math.inf, diff))
+    p_value = math.erfc(abs(z) / math.sqrt(2))
+    return NPSDifference(difference=diff, se=se, ci_low=diff - Z95 * se, ci_high=diff + Z95 * se,
+                         z=z, p_value=p_value)
 
 
 def nps_by(survey: "pd.DataFrame", by: str, score: str = "score") -> "pd.DataFrame":

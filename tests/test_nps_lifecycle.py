@@ -1,14 +1,15 @@
 """NPS worked by hand (with its interval) and lifecycle stages read off a small log."""
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cvwork import InputError
 from cvwork import lifecycle as lc
-from cvwork.nps import nps, nps_by, score_distribution
+from cvwork.nps import nps, nps_by, nps_difference, score_distribution
 
 
 def test_nps_by_hand():
@@ -87,6 +88,7 @@ def test_counts_transitions_repeat_and_cohorts():
     assert cohorts.loc["2025-01", 0] == 1.0 and cohorts.loc["2025-01", 2] == 0.5
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 900)), min_size=1, max_size=60))
 def test_stages_partition_customers(lines):
     log = pd.DataFrame(lines, columns=["customer", "day"])
@@ -97,3 +99,75 @@ def test_stages_partition_customers(lines):
     assert out["stage"].notna().all()
     retention = lc.retention_rates(log, "Q")["retention"].dropna()
     assert retention.between(0, 1).all()
+
+
+def test_nps_difference_by_hand():
+    # a: 6 promoters, 4 detractors of 10 -> 20, var = (1 - 0.2^2) / 10; b: -20 with the same variance
+    d = nps_difference(nps([10] * 6 + [0] * 4), nps([10] * 4 + [0] * 6))
+    se = 100 * math.sqrt(2 * (1 - 0.04) / 10)                    # 43.8178...
+    assert d.difference == pytest.approx(40) and d.se == pytest.approx(se)
+    assert (d.ci_low, d.ci_high) == (pytest.approx(40 - 1.959964 * se), pytest.approx(40 + 1.959964 * se))
+    assert d.p_value == pytest.approx(math.erfc(40 / se / math.sqrt(2))) and not d.excludes_zero
+
+
+def test_nps_difference_on_the_lesson_survey():
+    """Issue 15: 2024 vs 2025 intervals overlap, yet the difference is 13.7 +- 1.96 x 5.3."""
+    survey = pd.read_csv(Path(__file__).parents[1] / "data" / "survey.csv", parse_dates=["date"], encoding="utf-8-sig")
+    y24 = nps(survey.loc[survey["date"].dt.year == 2024, "score"])
+    y25 = nps(survey.loc[survey["date"].dt.year == 2025, "score"])
+    # by hand from the counts: se = sqrt(se24^2 + se25^2)
+    assert y24.ci_low < y25.ci_high                               # the two intervals overlap
+    d = nps_difference(y24, y25)
+    assert round(d.difference, 1) == 13.7 and round(d.se, 1) == 5.3
+    assert d.se == pytest.approx(math.hypot(y24.se, y25.se))
+    assert d.ci_low == pytest.approx(13.653 - 1.959964 * 5.3155, abs=0.01) and d.excludes_zero
+    assert 0.005 < d.p_value < 0.015                              # p ~ 0.01
+
+
+def test_purchase_days_times_and_cancellations():
+    t = pd.DataFrame({"customer": ["a", "a", "a", "b", "b", "c", "c"],
+                      "order_id": ["1", "2", "3", "4", "C4", "5", "C5"],
+                      "amount": [10.0, 20.0, 5.0, 100.0, -100.0, 50.0, -50.0],
+                      "date": pd.to_datetime(["2025-03-01 09:00", "2025-03-01 17:00", "2025-03-02 00:01",
+                                              "2025-02-01 10:00", "2025-02-01 11:00",
+                                              "2025-01-01 10:00", "2025-03-01 23:59"])})
+    days = lc.purchase_days(t)
+    # a: two lines on 1 March are one day, 00:01 on 2 March another; b: cancelled the same day;
+    # c: bought 1 January, cancelled on 1 March -> the cancellation day is no purchase
+    assert days.groupby("customer")["purchase"].sum().to_dict() == {"a": 2, "b": 0, "c": 1}
+    assert lc.repeat_purchase_rate(t) == pytest.approx(1 / 3)
+    st_ = lc.lifecycle_stages(t).set_index("customer")
+    assert lc.default_as_of(t["date"]) == pd.Timestamp("2025-03-03")
+    assert st_.loc["c", "last_purchase"] == pd.Timestamp("2025-01-01")      # not 1 March
+    assert st_.loc["c", "days_since_last"] == 61 and st_.loc["c", "revenue"] == 0.0
+    assert pd.isna(st_.loc["b", "last_purchase"]) and st_.loc["b", "stage"] == "流失客户"   # never a purchase
+    assert st_["days_since_last"].dtype == "Int64"
+
+
+def test_owner_of_latest_line():
+    t = LOG.assign(owner=["甲", "乙", "丙", "丁", "戊", "己"])
+    out = lc.lifecycle_stages(t, "2026-01-01").set_index("customer")
+    assert out.loc["active", "owner"] == "丙"                    # the later of 乙 (2024) and 丙 (2025)
+
+
+def test_churn_flow_by_hand():
+    t = pd.DataFrame({"customer": ["x", "y", "y", "w", "z"], "amount": 1.0,
+                      "date": pd.to_datetime(["2024-01-10", "2024-01-05", "2025-05-01", "2024-06-01", "2025-08-15"])})
+    assert lc.churn_observable_from(t) == pd.Timestamp("2025-01-04")        # 2024-01-05 + 365 days
+    marks = lc.quarter_marks(t)
+    assert list(marks) == list(pd.to_datetime(["2025-04-01", "2025-07-01", "2025-08-16"]))
+    flow = lc.churn_flow(t)
+    # Q2: w (last 2024-06-01) passes 365 days on 2025-06-01 -> churned; y (lost) buys 2025-05-01 -> returned
+    # to 2025-08-16: z is new
+    assert flow[["new", "churned", "returned"]].values.tolist() == [[0, 1, 1], [1, 0, 0]]
+    counts = lc.stage_counts(t, marks)
+    at_end = lc.lifecycle_stages(t)["stage"].value_counts()
+    assert counts.iloc[-1].to_dict() == {s: int(at_end.get(s, 0)) for s in lc.STAGES[1:]}
+
+
+def test_cohort_counts_give_sizes():
+    t = pd.DataFrame({"customer": ["a", "a", "b", "c"], "amount": [1.0, 1.0, 1.0, -1.0],
+                      "date": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-01-20", "2025-02-01"])})
+    counts = lc.cohort_counts(t)
+    assert counts[0].to_dict() == {"2025-01": 2}                 # c only returned something: no cohort
+    assert lc.cohort_retention(t).loc["2025-01", 2] == 0.5
