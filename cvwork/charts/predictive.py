@@ -1,4 +1,4 @@
-"""Predictive figures: BG/NBD matrices, holdout check, win-model calibration (11)."""
+"""Predictive figures: BG/NBD matrices, holdout check, fit diagnostics, win-model calibration (11)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -17,14 +17,15 @@ def fr_heatmap(grid: "pd.DataFrame", *, title: str, fmt: str = ".1f", ax: "Axes 
                     ax=ax, figsize=(9, 5.5), cmap="YlGnBu", cbar=True, annot=False)
 
 
-def holdout_bars(table: "pd.DataFrame", *, title: str = "校准期预测与验证期实际", ax: "Axes | None" = None) -> "Figure":
+def holdout_bars(table: "pd.DataFrame", *, title: str = "校准期预测与验证期实际", model: str = "BG/NBD",
+                 ax: "Axes | None" = None) -> "Figure":
     """Mean holdout purchases per calibration-frequency group: actual beside predicted."""
     import numpy as np
 
     fig, ax = _axes(ax)
     x = np.arange(len(table))
     ax.bar(x - 0.2, table["actual"], width=0.4, color=PALETTE[0], label="验证期实际")
-    ax.bar(x + 0.2, table["predicted"], width=0.4, color=PALETTE[3], label="BG/NBD 预测")
+    ax.bar(x + 0.2, table["predicted"], width=0.4, color=PALETTE[3], label=f"{model} 预测")
     ax.set_xticks(x, table["calibration_frequency"])
     ax.set_xlabel("校准期复购次数")
     ax.set_ylabel("验证期平均购买次数")
@@ -44,4 +45,46 @@ def calibration_plot(table: "pd.DataFrame", *, title: str = "赢单概率的校�
     ax.set_ylabel("实际赢单率")
     ax.set_title(title)
     ax.legend(frameon=False)
+    return fig
+
+
+def repeat_count_bars(table: "pd.DataFrame", *, model: str = "BG/NBD", title: str = "校准期复购次数的分布：实际与模型",
+                      ax: "Axes | None" = None) -> "Figure":
+    """Customers with 0, 1, ..., 7+ repeat purchases in the calibration period: actual beside expected."""
+    import numpy as np
+
+    fig, ax = _axes(ax)
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["actual"], width=0.4, color=PALETTE[0], label="实际客户数")
+    ax.bar(x + 0.2, table["predicted"], width=0.4, color=PALETTE[3], label=f"{model} 期望客户数")
+    ax.set_xticks(x, table["repeat_purchases"])
+    ax.set_xlabel("校准期复购次数")
+    ax.set_ylabel("客户数")
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    return fig
+
+
+def tracking_chart(track: "pd.DataFrame", calibration_end, *, model: str = "BG/NBD",
+                   title: str = "按周跟踪：复购次数的实际与模型") -> "Figure":
+    """Weekly (top) and cumulative (bottom) repeat purchases over calendar time,
+    actual against the model, with the calibration end marked."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    _axes(None)
+    plt.close("all")
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True)
+    end = pd.Timestamp(calibration_end)
+    for ax, actual, predicted, ylabel in ((top, "actual", "predicted", "每周复购次数"),
+                                          (bottom, "cumulative_actual", "cumulative_predicted", "累计复购次数")):
+        ax.plot(track["period_start"], track[actual], color=PALETTE[0], label="实际")
+        ax.plot(track["period_start"], track[predicted], color=PALETTE[4], linestyle="--", label=f"{model} 预测")
+        ax.axvline(end, color="#666666", linewidth=1)
+        ax.set_ylabel(ylabel)
+    top.text(end, top.get_ylim()[1], " 校准期结束", va="top", ha="left", color="#444444")
+    top.set_title(title)
+    top.legend(frameon=False, loc="upper left")
+    bottom.set_xlabel("日期")
+    fig.tight_layout()
     return fig

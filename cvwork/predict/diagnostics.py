@@ -56,14 +56,14 @@ def count_probabilities(params, T, max_count: int = 7, draws: int = 200, seed: i
     seeded simulations per customer.
     """
     import numpy as np
-    from scipy.special import betaln, gammaln
+    from scipy.special import betaln, gammaln, xlogy
 
     t = np.asarray(T, dtype=float)[:, None]
     if not hasattr(params, "shift"):
         return _simulated_counts(params, t[:, 0], max_count, draws, seed)
     r, alpha, a, b, s = params.r, params.alpha, params.a, params.b, params.shift
     k = np.arange(max_count)[None, :]
-    log_nb = gammaln(r + k) - gammaln(r) - gammaln(k + 1) + r * np.log(alpha / (alpha + t)) + k * np.log(t / (alpha + t))
+    log_nb = gammaln(r + k) - gammaln(r) - gammaln(k + 1) + r * np.log(alpha / (alpha + t)) + xlogy(k, t / (alpha + t))
     nb = np.exp(log_nb)
     at_least = 1 - np.cumsum(nb, axis=1) + nb                     # P(N(t) >= k)
     alive = np.exp(betaln(a, b + k + s) - betaln(a, b)) * nb

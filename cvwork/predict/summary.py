@@ -100,7 +100,7 @@ def tracking(transactions: "pd.DataFrame", summary: "pd.DataFrame", model, end: 
     days = days[days[customer].isin(firsts.index)]
     days = days[days[date] > days[customer].map(firsts)]
     start, stop = firsts.min(), pd.Timestamp(end).normalize()
-    edges = pd.date_range(start, stop + pd.Timedelta(days=unit_days), freq=f"{int(unit_days)}D")
+    edges = pd.date_range(start, stop + pd.Timedelta(days=1), freq=f"{int(unit_days)}D")  # whole periods only
     actual = np.histogram(days[date].to_numpy(dtype="datetime64[ns]").astype("int64"),
                           bins=edges.to_numpy(dtype="datetime64[ns]").astype("int64"))[0]
     cohort = firsts.value_counts()
