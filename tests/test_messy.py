@@ -123,6 +123,8 @@ def test_excluded_rows_codes_and_amounts(case: Case):
     got = _excluded(acc)
     want = _expected_excluded(case, _flex_excluded(case, acc))
     key = (lambda t: (t[0] or "", t[1]))
+    if not any(w[0] for w in want):   # one sheet (or a text file): the sheet name is not asserted
+        got = [(None, *t[1:]) for t in got]
     got, want = sorted(got, key=key), sorted(want, key=key)
     assert [(s, r) for s, r, _, _ in got] == [(s, r) for s, r, _, _ in want]
     for (_, row, code, amount), (_, _, want_code, want_amount) in zip(got, want):
