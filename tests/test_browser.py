@@ -1,0 +1,254 @@
+"""The course in a real browser: JupyterLab driven by Playwright with Debian's Chromium.
+
+One JupyterLab server (widgets on: CVWORK_HEADLESS=0) and one page run every
+lesson with Run All, then check what a learner sees: no error output, no
+"Error displaying widget", no stray ``<function ...>`` echo, Chinese table
+headers; the first slider of each 交互探索 cell is moved and its output must
+change.  Screenshots go to ``build/browser/`` (kept by CI as artefacts).
+
+The notebooks are opened from the repository itself with autosave off and
+are never saved; a test at the end checks that no lesson file changed.
+No browser is downloaded: the test skips when /usr/bin/chromium is missing.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "build" / "browser"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LESSON_TIMEOUT = 240      # seconds for Run All of one lesson
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed "
+                                "(apt-get install chromium); the browser test never downloads one")
+
+# settings a learner's JupyterLab would have, minus what would write files or reach the network
+SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                         "checkForUpdates": False},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server at the repository root; yields its base URL and token."""
+    home = tmp_path_factory.mktemp("lab")
+    for name, value in SETTINGS.items():
+        target = home / "settings" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(value))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "CVWORK_HEADLESS": "0", "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
+           f"--ServerApp.root_dir={ROOT}", "--LabApp.expose_app_in_browser=True",
+           f"--LabApp.user_settings_dir={home / 'settings'}",
+           f"--LabApp.workspaces_dir={home / 'workspaces'}", "--ServerApp.port_retries=0"]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")
+    log = open(home / "server.log", "wb")
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, (home / "server.log").read_text(errors="replace")
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start in 60 s: " + (home / "server.log").read_text(errors="replace"))
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    base, token = lab
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        tab.goto(f"{base}/lab?token={token}")
+        tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
+        tab.evaluate("() => window.jupyterapp.started")
+        yield tab
+        browser.close()
+
+
+OPEN_AND_RUN = """async (path) => {
+  const app = window.jupyterapp;
+  const panel = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  app.shell.activateById(panel.id);
+  window.cvworkPanel = panel;
+  window.cvworkDone = false;
+  app.commands.execute('notebook:run-all-cells').then(() => { window.cvworkDone = true; },
+                                                       () => { window.cvworkDone = true; });
+  return panel.content.model.cells.length;
+}"""
+
+STATE = """() => {
+  const panel = window.cvworkPanel;
+  const cells = Array.from(panel.content.model.cells);
+  const code = cells.filter(c => c.type === 'code');
+  const outputs = code.map(c => c.outputs.toJSON());
+  const errors = outputs.flat().filter(o => o.output_type === 'error')
+                        .map(o => o.ename + ': ' + o.evalue);
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  return {done: window.cvworkDone, status: kernel ? kernel.status : 'none', errors,
+          pending: code.filter(c => c.executionCount === null).length};
+}"""
+
+INSPECT = """() => {
+  const panel = window.cvworkPanel;
+  const cells = Array.from(panel.content.model.cells);
+  const texts = [];
+  const widgetCells = [];
+  cells.forEach((c, i) => {
+    if (c.type !== 'code') return;
+    if (c.sharedModel.getSource().includes('interact(')) widgetCells.push(i);
+    for (const o of c.outputs.toJSON()) {
+      if (o.text) texts.push([i, [].concat(o.text).join('')]);
+      if (o.data && o.data['text/plain']) texts.push([i, [].concat(o.data['text/plain']).join('')]);
+    }
+  });
+  const headers = Array.from(panel.node.querySelectorAll('.jp-OutputArea-output table thead th'))
+                       .map(th => th.textContent.trim()).filter(t => t);
+  return {texts, widgetCells, headers, html: panel.node.innerText};
+}"""
+
+
+def _mark(page, index: int, name: str) -> None:
+    page.evaluate("""([i, name]) => {
+      const panel = window.cvworkPanel;
+      const node = panel.content.widgets[i].node;
+      node.setAttribute('data-cvwork', name);
+      node.scrollIntoView({block: 'start'});
+    }""", [index, name])
+
+
+def _close(page) -> bool:
+    """Shut the lesson's kernel and close it unsaved; True if it was still unsaved (never written)."""
+    return page.evaluate("""async () => {
+      const panel = window.cvworkPanel;
+      const unsaved = panel.context.model.dirty;
+      panel.context.model.dirty = false;
+      await panel.sessionContext.shutdown();
+      panel.dispose();
+      return unsaved;
+    }""")
+
+
+def _run(page, path: Path) -> dict:
+    page.evaluate(OPEN_AND_RUN, f"notebooks/{path.name}")
+    deadline = time.monotonic() + LESSON_TIMEOUT
+    while True:
+        state = page.evaluate(STATE)
+        if state["errors"]:
+            return state
+        if state["done"] and state["pending"] == 0 and state["status"] == "idle":
+            return state
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path.name}: Run All not finished in {LESSON_TIMEOUT} s ({state})")
+        time.sleep(1)
+
+
+def _move_first_slider(page, stem: str) -> tuple[str, str] | None:
+    cell = page.locator("[data-cvwork=widget]")
+    sliders = cell.locator(".widget-slider .noUi-target, .widget-hslider .noUi-target")
+    if sliders.count() == 0:
+        return None
+    output = cell.locator(".widget-interact .widget-output, .widget-interact .jp-OutputArea").first
+    output.wait_for(state="attached", timeout=30_000)
+    time.sleep(1.0)
+    before = output.inner_html()
+    track = sliders.first
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    handle = track.locator(".noUi-handle").first.bounding_box()
+    start_x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    target_x = box["x"] + box["width"] * (0.25 if start_x > box["x"] + box["width"] * 0.6 else 0.8)
+    page.mouse.move(start_x, y)
+    page.mouse.down()
+    page.mouse.move(target_x, y, steps=8)
+    page.mouse.up()
+    after = before
+    for _ in range(60):
+        time.sleep(0.5)
+        after = output.inner_html()
+        if after != before and "jp-OutputArea-output" in after:
+            break
+    page.screenshot(path=str(SHOTS / f"{stem}_widget.png"))
+    return before, after
+
+
+def test_every_lesson_runs_in_jupyterlab(page):
+    problems: list[str] = []
+    for path in LESSONS:
+        stem, started = path.stem[:2], time.monotonic()
+        state = _run(page, path)
+        if state["errors"]:
+            problems.append(f"{path.name}: error output {state['errors'][:2]}")
+        seen = page.evaluate(INSPECT)
+        for index, text in seen["texts"]:
+            if "<function " in text:
+                problems.append(f"{path.name} cell {index}: stray {text.strip()[:60]!r}")
+        if "Error displaying widget" in seen["html"]:
+            problems.append(f"{path.name}: Error displaying widget")
+        english = [h for h in seen["headers"] if re.fullmatch(r"[a-z][a-z0-9_]*", h) and "_" in h]
+        if english:
+            problems.append(f"{path.name}: English table headers {sorted(set(english))[:6]}")
+        tables = page.locator(".jp-OutputArea-output table")
+        if tables.count():
+            tables.first.scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / f"{stem}_table.png"))
+        if seen["widgetCells"]:
+            _mark(page, seen["widgetCells"][0], "widget")
+            moved = _move_first_slider(page, stem)
+            if moved is not None and moved[0] == moved[1]:
+                problems.append(f"{path.name}: moving the first slider did not change the output")
+            if moved is None:
+                page.screenshot(path=str(SHOTS / f"{stem}_widget.png"))
+        else:
+            problems.append(f"{path.name}: no 交互探索 widget cell")
+        if not _close(page):
+            problems.append(f"{path.name}: the notebook was saved during the browser run (autosave?)")
+        print(f"{path.name}: {time.monotonic() - started:.0f} s")
+    assert not problems, "\n".join(problems)
