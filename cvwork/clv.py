@@ -13,6 +13,7 @@ Two ways to value a customer:
 """
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,12 +176,16 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
 
 
 def unit_economics(clv_table: "pd.DataFrame", spend: "dict[str, float]", group: str = "channel",
-                   new: str = "is_new") -> "pd.DataFrame":
-    """CAC, average CLV, LTV:CAC and payback per group (e.g. acquisition channel).
+                   new: str = "is_new", value: str = "clv", retention_cost: float = 0.0) -> "pd.DataFrame":
+    """CAC, average value, LTV:CAC, payback, contribution and the 3:1 CAC cap per group.
 
-    ``clv_table`` has one row per customer with ``clv``, ``annual_margin``,
-    the ``group`` column and a boolean ``new`` column (won in the period the
-    spend paid for).  ``spend`` maps each group to its acquisition spend.
+    ``clv_table`` has one row per customer with ``value`` (e.g. ``clv``),
+    ``annual_margin``, the ``group`` column and a boolean ``new`` column (won in
+    the period the spend paid for).  ``spend`` maps each group to its
+    acquisition spend; ``retention_cost`` is the cost to keep one customer over
+    the horizon.  ``net_contribution`` = avg value - CAC - retention cost per
+    customer, ``total_contribution`` = that x new customers, ``cac_cap`` = avg
+    value / 3.  Sorted by LTV:CAC, best first.
     """
     import pandas as pd
 
@@ -190,12 +195,15 @@ def unit_economics(clv_table: "pd.DataFrame", spend: "dict[str, float]", group: 
                          f"请在 spend 中补上 (add them to spend)")
     won = clv_table[clv_table[new]]
     g = won.groupby(group)
-    out = pd.DataFrame({"new_customers": g.size(), "avg_clv": g["clv"].mean(),
+    out = pd.DataFrame({"new_customers": g.size(), "avg_clv": g[value].mean(),
                         "monthly_margin": g["annual_margin"].mean() / 12})
     out["spend"] = pd.Series(spend, dtype=float).reindex(out.index)
     out["cac"] = out["spend"] / out["new_customers"]
     out["ltv_cac"] = out["avg_clv"] / out["cac"]
     out["payback_months"] = out["cac"] / out["monthly_margin"]
+    out["net_contribution"] = out["avg_clv"] - out["cac"] - retention_cost
+    out["total_contribution"] = out["net_contribution"] * out["new_customers"]
+    out["cac_cap"] = out["avg_clv"] / 3
     return out.sort_values("ltv_cac", ascending=False).reset_index()
 
 
@@ -360,8 +368,11 @@ def customer_value(transactions: "pd.DataFrame", as_of: str | None = None, margi
     out, name, reason = None, "生存加权折现", "按要求使用生存加权折现 (method='survival')"
     if method == "auto":
         try:
-            out, name = _model_value(days, hist, stamp, margin, discount_rate, int(horizon_years), customer)
-            reason = "BG/NBD 拟合成功，预测值有限且非负"
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out, name = _model_value(days, hist, stamp, margin, discount_rate, int(horizon_years), customer)
+            notes = sorted({str(w.message).split(" (")[0] for w in caught})
+            reason = "BG/NBD 拟合成功，预测值有限且非负" + "".join(f"；提醒：{n}" for n in notes)
         except Exception as exc:  # noqa: BLE001 - any failure of the model falls back, with its reason
             reason = f"预测模型不可用，改用生存加权折现 (model unusable: {type(exc).__name__}: {str(exc)[:120]})"
     if out is None:

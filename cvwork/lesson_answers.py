@@ -16,10 +16,10 @@ def _customer_count(sales, **_):
 
 
 @expected("08.1")
-def _customers_in_1_to_5(sales, product, **_):
-    from cvwork.funnel import revenue_buckets
-    table = revenue_buckets(sales, product=product)
-    return int(table.loc[table["bucket"] == "1-5万", "customers"].iloc[0])
+def _customers_in_second_bucket(sales, product, edges=None, **_):
+    from cvwork.funnel import DEFAULT_EDGES, revenue_buckets
+    table = revenue_buckets(sales, product=product, edges=DEFAULT_EDGES if edges is None else edges)
+    return int(table["customers"].iloc[1])         # 1-5万 with the default edges
 
 
 @expected("08.2")
@@ -30,9 +30,10 @@ def _customers_on_edges(sales, product, edges, **_):
 
 
 @expected("08.3")
-def _largest_bucket(sales, product, **_):
-    from cvwork.funnel import revenue_buckets
-    table = revenue_buckets(sales, product=product, edges=(5_000, 20_000, 50_000, 100_000))
+def _largest_bucket(sales, product, edges=None, currency="元", **_):
+    from cvwork.funnel import DEFAULT_EDGES, revenue_buckets
+    halved = [e / 2 for e in (DEFAULT_EDGES if edges is None else edges)]
+    table = revenue_buckets(sales, product=product, edges=halved, currency=currency)
     return table.sort_values("customers", ascending=False, kind="stable")["bucket"].iloc[0]
 
 
@@ -48,11 +49,16 @@ def _retention_value(**_):
     return retention_clv(1000, 0.8, 0.10)
 
 
-@expected("03.3")
-def _best_channel(clv_table, spend, **_):
-    from cvwork.clv import unit_economics
-    table = unit_economics(clv_table, spend)
-    return table.loc[table["ltv_cac"].idxmax(), "channel"]
+@expected("03.3", decimals=2)
+def _median_customer_by_the_retention_formula(med, **_):
+    # independent of the lesson's table: m r / (1 + i - r), cut to H years, times p_alive
+    m, r, i, h = med["annual_margin"], med["retention"], med["discount_rate"], med["horizon_years"]
+    return m * r / (1 + i - r) * (1 - (r / (1 + i)) ** h) * med["p_alive"]
+
+
+@expected("03.4")
+def _best_channel(economics, **_):
+    return economics.loc[economics["ltv_cac"].idxmax(), "channel"]
 
 
 @expected("04.1")
@@ -95,17 +101,18 @@ def _overall(history, stages, **_):
 
 
 @expected("09.2")
-def _bottleneck(history, stages, **_):
+def _bottleneck(history, stages, still_open=(), min_resolved=20, **_):
     from cvwork.funnel import stage_conversion
-    table = stage_conversion(history, stages)
+    table = stage_conversion(history, stages, still_open=still_open, min_resolved=min_resolved)
     return table.loc[table["bottleneck"], "stage"].iloc[0]
 
 
 @expected("09.3")
-def _leaking_team(history, stages, groups, **_):
+def _leaking_team(history, stages, groups, still_open=(), min_resolved=20, **_):
     from cvwork.funnel import conversion_by
-    grid = conversion_by(history, stages, groups)
-    return grid.stack().idxmin()[0]
+    rate = conversion_by(history, stages, groups, still_open=still_open)
+    resolved = conversion_by(history, stages, groups, still_open=still_open, value="resolved")
+    return rate.where(resolved >= min_resolved).stack().idxmin()[0]
 
 
 @expected("10.1")
@@ -116,9 +123,8 @@ def _win_rate(opps, **_):
 
 @expected("10.2")
 def _commit_total(opps, as_of, **_):
-    from cvwork.forecast import forecast_categories
-    cats = forecast_categories(opps, as_of)
-    return float((opps["amount"] * opps["probability"])[cats == "承诺"].sum())
+    from cvwork.forecast import forecast_calls
+    return float(forecast_calls(opps, as_of).set_index("call").loc["承诺", "amount"])
 
 
 @expected("10.3")

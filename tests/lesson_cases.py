@@ -1,6 +1,7 @@
 """Per-lesson alternative papermill runs: inputs other than the defaults and the
 numbers the run must show.  A lesson without an entry is still run with
 ``output_dir`` set."""
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -54,16 +55,32 @@ ALT_RUNS = {
 }
 
 
+def cdnow_csv(tmp_path):
+    """The bundled CDNOW sample in dollars, written as an English-header CSV: another shape of data."""
+    from cvwork.datasets import load_cdnow
+    path = tmp_path / "cdnow_dollars.csv"
+    load_cdnow()[["customer", "date", "amount"]].to_csv(path, index=False)
+    return path
+
+
 def verify_03(out_dir, nb):
+    from cvwork.datasets import load_cdnow
     table = pd.read_csv(out_dir / "customer_clv.csv", encoding="utf-8-sig")
-    assert ((table["aov"] * table["frequency"] * 2 * 0.25 - table["clv"]).abs() < 1e-6).all()
+    assert len(table) == 2357 and (table["clv"] >= 0).all()
+    assert table["clv"].is_monotonic_decreasing                                  # ranked by CLV
+    assert abs(table["historical_value"].sum() - load_cdnow()["amount"].sum()) < 0.01   # independent total
     assert not (out_dir / "channel_economics.csv").exists()
     text = outputs_text(nb)
-    assert "跳过渠道分析" in text and "预期合作年限 2.00 年" in text
-    assert "CLV = 60 + 70/1.1 + 80/1.21 = 189.75 千元" in text
+    median = table["clv"].sort_values(kind="stable").iloc[(len(table) - 1) // 2]
+    assert f"本课只用一个数：中位数客户的 CLV = {median:,.2f} 美元" in text
+    assert "分析日期 1998-07-01，客户 2,357 个" in text                           # the day after 1998-06-30
+    assert "跳过渠道分析" in text and "CLV = 60 + 70/1.1 + 80/1.21 = 189.75 千元" in text
+    for share in re.findall(r"的 (\d[\d,]*)%", text):                             # no "31663%" sentences
+        assert int(share.replace(",", "")) <= 100, share
 
 
-ALT_RUNS["03"] = Case(lambda tmp: {"customers_path": None, "lifespan_years": 2.0, "margin": 0.25}, verify_03)
+ALT_RUNS["03"] = Case(lambda tmp: {"input_path": str(cdnow_csv(tmp)), "customers_path": None, "currency": "美元",
+                                   "margin": 0.25, "retention_cost_per_year": 5.0}, verify_03)
 
 
 def verify_04(out_dir, nb):
