@@ -21,7 +21,7 @@ from messy.cases import ANY, CASES, CLI_READABLE, REFUSED, SKIP, Case
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "messy" / "files"
 OTHER_READER_FILES = {"o01_opportunities_crm.csv", "o02_survey_cn.csv", "o03_survey_pingfen.xlsx",
-                      "o04_leads_cn.csv"}
+                      "o04_leads_cn.csv", "o05_opportunities_cn.xlsx"}
 TOTAL_CODES = {"total", "subtotal"}
 
 io = pytest.importorskip("cvwork.io")
@@ -208,8 +208,8 @@ def test_sheets(case: Case):
         assert list(acc.sheets_read) == case.sheets_read
     for name, reason in (case.sheets_skipped or {}).items():
         assert reason in acc.sheets_skipped[name]
-    if case.sheets_skipped:
-        assert 99999 not in frame["amount"].tolist()
+    if case.sheets_skipped:   # stale or template rows of skipped sheets never reach the data
+        assert not frame["amount"].isin([99999, 12345]).any()
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.distinct_customers],
@@ -250,6 +250,17 @@ def test_opportunities_crm_export():
     assert opp["opportunity_id"].tolist() == ["华东项目A", "华南项目B", "西部项目C", "北方项目D"]
     acc = io.account_of(opp)
     assert (acc.rows_read, acc.rows_kept, len(acc.excluded)) == (4, 4, 0)
+
+
+def test_opportunities_chinese_crm_headers():
+    opp = io.read_opportunities(FILES / "o05_opportunities_cn.xlsx")
+    assert opp["opportunity_id"].tolist() == ["宁波扩产项目", "杭州改造项目", "苏州新线项目"]
+    assert opp["customer"].tolist() == ["甲公司", "乙公司", "丙公司"]
+    assert opp["stage"].tolist() == ["方案报价", "商务谈判", "需求确认"]
+    assert opp["amount"].tolist() == [300000.0, 150000.0, 90000.0]
+    assert opp["probability"].tolist() == pytest.approx([0.3, 0.6, 0.1])   # 30 and "10%" are percentages
+    assert list(opp["expected_close"]) == list(pd.to_datetime(["2024-09-30", "2024-10-31", "2024-12-15"]))
+    assert io.account_of(opp).rows_kept == 3
 
 
 @pytest.mark.parametrize("name, scores, dates", [

@@ -133,6 +133,18 @@ CASES: list[Case] = [
     Case("t15_zongji_fullwidth.xlsx", [("甲公司", 800), ("乙公司", 1250), ("丙公司", 430)],
          2480, 2480, 4, [(5, "total", 2480)], stated=2480,
          comment="'总　计：' with an ideographic space and a full-width colon"),
+    Case("t16_heji_merged_label.xlsx", [("甲公司", 900), ("乙公司", 1100), ("丙公司", 260)],
+         2260, 2260, 4, [(5, "total", 2260)], stated=2260,
+         comment="'合计:' (ASCII colon) in a cell merged over A5:C5, as hand-made Excel reports do"),
+    Case("t17_subtotal_spellings.csv",
+         [("甲公司", 100), ("乙公司", 250), ("丙公司", 40), ("丁公司", 75), ("戊公司", 500), ("甲公司", 20),
+          ("乙公司", 33), ("丙公司", 67), ("丁公司", 8), ("戊公司", 90)], 1183, 1183, 16,
+         [(4, "subtotal", 350), (7, "subtotal", 115), (10, "subtotal", 520), (13, "subtotal", 100),
+          (16, "subtotal", 98), (17, "total", 1183)], stated=1183,
+         comment="subtotal spellings 小计: / 【小计】 / Sub-total / sub total / 小计（元）, grand total 合计（元）"),
+    Case("t18_en_page_totals.csv", [("Acme", 120), ("Beta", 80.5), ("Gamma", 300)], 500.5, 500.5, 6,
+         [(4, "subtotal|total", 200.5), (6, "subtotal|total", 300), (7, "total", 500.5)], stated=500.5,
+         comment="'Page Total' is the English 本页合计 (either code, see t04); 'Grand total' in lower case"),
     # ------------------------------------------------------------ sheets
     Case("s01_hidden_first_sheet.xlsx", [("甲公司", 1000), ("乙公司", 2000)], 3000, 3000, 2,
          sheets=[], sheets_read=["销售明细"], sheets_skipped={"旧数据": "隐藏"},
@@ -147,6 +159,13 @@ CASES: list[Case] = [
          comment="each sheet has its own 合计 that matches the sheet: the book is consistent, so it must "
                  "reconcile. The spec is silent on stated_total for several sheets (our reading: the sum "
                  "of the sheet totals, 1050, never just the last sheet's 750), so it is not asserted"),
+    Case("s05_summary_sheet_first.xlsx", [("甲公司", 100), ("乙公司", 200), ("丙公司", 350), ("丁公司", 400)],
+         1050, 1050, 4, sheets=["1月", "1月", "2月", "2月"], sheets_read=["1月", "2月"],
+         sheets_skipped={"汇总": ""},
+         comment="the first sheet 汇总 (月份/销售额) has an amount-like header but no customer: skipped and named"),
+    Case("s06_very_hidden_template.xlsx", [("甲公司", 640), ("乙公司", 360)], 1000, 1000, 2,
+         sheets=["1月", "2月"], sheets_read=["1月", "2月"], sheets_skipped={"模板": "隐藏"},
+         comment="a veryHidden template sheet between two months (same header, sample row 12345)"),
     Case("s04_two_regions.xlsx", [("丙公司", 300), ("丁公司", 400), ("戊公司", 500)], 1200, 1200, 3,
          options={"sheet": "华南"}, sheets=[], sheets_read=["华南"]),
     Case("s04_two_regions.xlsx", [("甲公司", 1000), ("乙公司", 2000)], 3000, 3000, 2,
@@ -183,6 +202,17 @@ CASES: list[Case] = [
     Case("c13_utf16be.txt", ENC_KEPT, 3300.5, 3300.5, 3, encoding=("utf-16", "utf-16-be"), delimiter="\t"),
     Case("c14_gbk_one_bad_byte.csv", ENC_KEPT, 3300.5, 3300.5, 3, encoding=GBK, replaced_bytes=1,
          notes=(("替换", "replace"),), comment="one 0xFF byte after 'B型' on line 3: replaced and counted"),
+    Case("c16_multiline_quoted_cell.csv", [("甲公司", 100), ("乙公司", 250), ("丙公司", 375)], 725, 725, 3,
+         delimiter=",",
+         comment="a properly quoted cell with a line break (Alt+Enter in Excel) is ONE row, not a stray "
+                 "quote: our reading is rows_read 3 (records), nothing excluded"),
+    Case("c17_trailing_delimiter.csv", [("甲公司", 500), ("乙公司", 620)], 1120, 1120, 2, delimiter=",",
+         comment="every line ends with a comma (an empty unnamed last column)"),
+    Case("c18_pipe.txt", [("甲公司", 1000), ("乙公司", 2500)], 3500, 3500, 2, delimiter="|",
+         comment="pipe-separated: not in the spec's list (comma, tab, semicolon, whitespace) but a common "
+                 "bank/ERP export; our reading is that it is read"),
+    Case("c19_excel_csv_utf8_all_quoted.csv", [("甲公司", 1234.5), ("乙公司", 765.5)], 2000, 2000, 2,
+         encoding=("utf-8-sig",), delimiter=",", comment="Excel 'CSV UTF-8': BOM, CRLF, every field quoted"),
     Case("c15_commas.txt", [("甲公司", 640), ("乙公司", 1000)], 1640, 1640, 2, delimiter=","),
     # ------------------------------------------------------------ title rows and headers
     Case("h01_title_rows.xlsx", [("甲公司", 1000), ("乙公司", 1500), ("丙公司", 700)], 3200, 3200, 4,
@@ -213,6 +243,16 @@ CASES: list[Case] = [
     Case("f03_macro_enabled.xlsm", [("甲公司", 700), ("乙公司", 800)], 1500, 1500, 2),
     Case("f04_really_xlsx.xls", [("甲公司", 111), ("乙公司", 222)], 333, 333, 2,
          comment="xlsx bytes under an .xls name: chosen by content"),
+    Case("f08_really_tsv.xls", [("甲公司", 880), ("乙公司", 1320.5)], 2200.5, 2200.5, 2, encoding=GBK,
+         delimiter="\t", comment="ERP 'Excel export' that is GBK tab-separated text under an .xls name: "
+                                  "chosen by content, read as text"),
+    Case("f09_really_csv.xlsx", [("甲公司", 66), ("乙公司", 99)], 165, 165, 2, delimiter=",",
+         comment="a CSV saved under an .xlsx name: chosen by content"),
+    Case("f10_legacy_erp_export.xls", [("甲公司", 300), ("甲公司", 450), ("乙公司", 1000)], 1750, 1750, 6,
+         [(6, "subtotal", 750), (8, "subtotal", 1000), (9, "total", 1750)], stated=1750, header_row=3,
+         title_rows=2, comment="BIFF8 with a title, a blank row, 小计 lines repeating the customer, 合计"),
+    Case("h08_merged_title.xlsx", [("甲公司", 700), ("乙公司", 1300)], 2000, 2000, 2, header_row=2, title_rows=1,
+         comment="the title is merged over A1:D1"),
     # ------------------------------------------------------------ values
     Case("v01_dates_mixed.xlsx",
          [("甲公司", 100), ("乙公司", 110), ("丙公司", 120), ("丁公司", 130), ("戊公司", 140), ("己公司", 150),
@@ -245,6 +285,15 @@ CASES: list[Case] = [
     Case("v07_merged_customer.xlsx",
          [("甲公司", 100), ("甲公司", 250), ("甲公司", 75), ("乙公司", 400), ("乙公司", 60)], 885, 885, 5,
          notes=(("合并", "merged"),), comment="A2:A4 and A5:A6 merged: three cells filled from the merge"),
+    Case("v08_numbers_as_text.xlsx", [("甲公司", 1200), ("乙公司", 300), ("丙公司", -50)], 1450, 1450, 3,
+         dates=[T("2024-06-01"), T("2024-06-02"), T("2024-06-03")],
+         comment="amounts and dates stored as text cells in xlsx"),
+    Case("v09_datetime_spellings.csv", [("甲公司", 100), ("乙公司", 120), ("丙公司", 140), ("丁公司", 160)],
+         520, 520, 4,
+         dates=[T("2024-03-05 10:15"), T("2024-03-05 10:15:00.123456"), T("2024-03-05 10:15"),
+                T("2024-03-05 10:15")]),
+    Case("v10_returns_and_zero.csv", [("甲公司", 500), ("甲公司", -200), ("乙公司", 0), ("丙公司", 310)], 610, 610, 4,
+         comment="a return (negative) and a zero-amount gift line are ordinary detail lines"),
     # ------------------------------------------------------------ customers
     Case("k01_spellings_abc.xlsx",
          [("ＡＢＣ科技", 100), ("ABC科技", 200), ("ABC 科技", 310), ("abc科技", 420), ("XYZ科技（上海）", 530),
@@ -254,6 +303,10 @@ CASES: list[Case] = [
          [("DEF\u200b贸易", 150), ("DEF贸易", 260), ("华信精密机械有限责任公司", 370), ("华信精密机械有限公司", 480)],
          1260, 1260, 4, distinct_customers=2,
          merged_groups=[{"DEF\u200b贸易", "DEF贸易"}, {"华信精密机械有限责任公司", "华信精密机械有限公司"}]),
+    Case("k03_latin_case_width.csv",
+         [("Acme Ltd", 100), ("ACME LTD", 200), ("Acme  Ltd", 330), ("Ａｃｍｅ Ltd", 440), ("Beta Co", 550)],
+         1620, 1620, 5, distinct_customers=2,
+         merged_groups=[{"Acme Ltd", "ACME LTD", "Acme  Ltd", "Ａｃｍｅ Ltd"}]),
     # ------------------------------------------------------------ column choice
     Case("m01_code_and_name.csv", [("甲公司", 1000), ("乙公司", 2100), ("甲公司", 500)], 3600, 3600, 3,
          notes=(("客户名称",),)),
@@ -268,6 +321,11 @@ CASES: list[Case] = [
          options={"columns": {"customer": "客户简称", "amount": "含税总额"}}),
     Case("m05_unknown_headers.csv", [("甲公司", 100), ("乙公司", 200), ("丙公司", 450)], 750, 750, 3,
          options={"columns": {"客户": "客户简称", "金额": "含税总额"}}),
+    Case("m07_english_invoice.csv", [("Acme Ltd", 1500), ("Beta Co", 250.25)], 1750.25, 1750.25, 2,
+         quantities=[3, 1], products=["Widget", "Gadget"],
+         comment="Invoice Date / Client / Item / Revenue / Qty"),
+    Case("m08_kingdee_headers.csv", [("甲公司", 2260), ("乙公司", 1130)], 3390, 3390, 2, quantities=[2, 1],
+         dates=[T("2024-10-03"), T("2024-10-04")], comment="开票日期 / 购货单位 / 商品名称 / 含税金额 / 销售数量"),
 ]
 
 REFUSED: list[Refused] = [
@@ -280,6 +338,7 @@ REFUSED: list[Refused] = [
     Refused("f08_does_not_exist.csv", [("f08_does_not_exist.csv",), ("找不到", "不存在"),
                                        ("not found", "does not exist", "no such")],
             comment="not generated on purpose: a missing file"),
+    Refused("m10_missing_customer.csv", [("m10_missing_customer.csv",), ("customer",), ("--columns",)]),
     Refused("m06_missing_amount.csv", [("m06_missing_amount.csv",), ("amount",), ("--columns",)]),
 ]
 

@@ -63,7 +63,7 @@ def workbook(sheets: list[dict]):
         for cell_range in spec.get("merges", ()):
             ws.merge_cells(cell_range)
         if spec.get("hidden"):
-            ws.sheet_state = "hidden"
+            ws.sheet_state = "veryHidden" if spec["hidden"] == "veryHidden" else "hidden"
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, dt.datetime):
@@ -221,6 +221,41 @@ def totals() -> None:
         "2024-10-03,丙公司,C型,4000",
         ",合计,,7500",
     ])
+    xlsx("t16_heji_merged_label.xlsx", [sheet("Sheet1", [
+        HDR,
+        [D(2024, 12, 1), "甲公司", "A型", 900],
+        [D(2024, 12, 2), "乙公司", "B型", 1100],
+        [D(2024, 12, 3), "丙公司", "C型", 260],
+        ["合计:", None, None, 2260],
+    ], merges=["A5:C5"])])
+    text("t17_subtotal_spellings.csv", [
+        "日期,客户,产品,金额",
+        "2024-01-02,甲公司,A型,100",
+        "2024-01-03,乙公司,B型,250",
+        ",小计:,,350",
+        "2024-01-04,丙公司,A型,40",
+        "2024-01-05,丁公司,C型,75",
+        ",【小计】,,115",
+        "2024-01-06,戊公司,A型,500",
+        "2024-01-07,甲公司,B型,20",
+        ",Sub-total,,520",
+        "2024-01-08,乙公司,A型,33",
+        "2024-01-09,丙公司,C型,67",
+        ",sub total,,100",
+        "2024-01-10,丁公司,A型,8",
+        "2024-01-11,戊公司,B型,90",
+        ",小计（元）,,98",
+        ",合计（元）,,1183",
+    ])
+    text("t18_en_page_totals.csv", [
+        "Date,Customer,Product,Amount",
+        "2024-02-01,Acme,Widget,120",
+        "2024-02-02,Beta,Gadget,80.5",
+        ",Page Total,,200.5",
+        "2024-02-03,Gamma,Widget,300",
+        ",Page Total,,300",
+        ",Grand total,,500.5",
+    ])
     xlsx("t15_zongji_fullwidth.xlsx", [sheet("Sheet1", [
         HDR,
         [D(2024, 11, 1), "甲公司", "A型", 800],
@@ -248,6 +283,16 @@ def sheets() -> None:
                      [None, "合计", None, 300]]),
         sheet("2月", [HDR, [D(2024, 2, 3), "甲公司", "A型", 350], [D(2024, 2, 25), "丙公司", "C型", 400],
                      [None, "合计", None, 750]]),
+    ])
+    xlsx("s05_summary_sheet_first.xlsx", [
+        sheet("汇总", [["月份", "销售额"], ["1月", 300], ["2月", 750]]),
+        sheet("1月", [HDR, [D(2024, 1, 5), "甲公司", "A型", 100], [D(2024, 1, 20), "乙公司", "B型", 200]]),
+        sheet("2月", [HDR, [D(2024, 2, 3), "丙公司", "A型", 350], [D(2024, 2, 25), "丁公司", "C型", 400]]),
+    ])
+    xlsx("s06_very_hidden_template.xlsx", [
+        sheet("1月", [HDR, [D(2024, 1, 8), "甲公司", "A型", 640]]),
+        sheet("模板", [HDR, [D(2000, 1, 1), "示例客户", "示例", 12345]], hidden="veryHidden"),
+        sheet("2月", [HDR, [D(2024, 2, 8), "乙公司", "B型", 360]]),
     ])
     xlsx("s03_no_sales_sheet.xlsx", [
         sheet("封面", [["XX公司2024年度经营报告"], ["编制: 财务部"]]),
@@ -320,6 +365,28 @@ def csvs() -> None:
     bad = good.replace("B型".encode("gbk"), "B型".encode("gbk") + b"\xff")
     assert bad.count(b"\xff") == 1
     (OUT / "c14_gbk_one_bad_byte.csv").write_bytes(bad)
+    text("c16_multiline_quoted_cell.csv", [
+        "日期,客户,产品,金额",
+        "2024-06-01,甲公司,A型,100",
+        '2024-06-02,乙公司,"A型',
+        '加长版",250',
+        "2024-06-03,丙公司,C型,375",
+    ])
+    text("c17_trailing_delimiter.csv", [
+        "日期,客户,产品,金额,",
+        "2024-06-04,甲公司,A型,500,",
+        "2024-06-05,乙公司,B型,620,",
+    ])
+    text("c18_pipe.txt", [
+        "日期|客户|产品|金额",
+        "2024-06-06|甲公司|A型|1,000.00",
+        "2024-06-07|乙公司|B型|2,500.00",
+    ])
+    text("c19_excel_csv_utf8_all_quoted.csv", [
+        '"日期","客户","产品","金额"',
+        '"2024-06-08","甲公司","A型","1,234.50"',
+        '"2024-06-09","乙公司","B型","765.50"',
+    ], encoding="utf-8-sig", newline="\r\n")
     text("c15_commas.txt", [
         "日期,客户,产品,金额",
         "2024-05-01,甲公司,A型,640",
@@ -377,6 +444,12 @@ def headers() -> None:
         [D(2024, 7, 2), "乙公司", "B型", 1500, 3],
         [D(2024, 7, 3), "丙公司", "C型", 2500.5, 1],
     ])])
+    xlsx("h08_merged_title.xlsx", [sheet("台账", [
+        ["XX公司2024年销售台账", None, None, None],
+        HDR,
+        [D(2024, 8, 5), "甲公司", "A型", 700],
+        [D(2024, 8, 6), "乙公司", "B型", 1300],
+    ], merges=["A1:D1"])])
     text("h07_summary_block_above.csv", [
         "汇总",
         "客户数,3",
@@ -390,24 +463,49 @@ def headers() -> None:
 
 
 # ---------------------------------------------------------------- formats
-def formats() -> None:
+def xls(name: str, title: str, rows: list) -> None:
+    """A legacy BIFF8 workbook written with xlwt (dev-only dependency)."""
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
-    ws = book.add_sheet("销售")
+    ws = book.add_sheet(title)
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
-    rows = [["日期", "客户名称", "货品名称", "价税合计", "数量"],
-            [D(2024, 2, 1), "甲公司", "A型", 1200, 2],
-            [D(2024, 2, 2), "乙公司", "B型", 3400.8, 4],
-            [D(2024, 2, 3), "丙公司", "C型", 50, 1],
-            [None, "合计", None, 4650.8, 7]]
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if isinstance(value, dt.datetime):
                 ws.write(r, c, value, date_style)
             elif value is not None:
                 ws.write(r, c, value)
-    book.save(str(OUT / "f01_legacy_biff8.xls"))
+    book.save(str(OUT / name))
+
+
+def formats() -> None:
+    xls("f01_legacy_biff8.xls", "销售", [
+        ["日期", "客户名称", "货品名称", "价税合计", "数量"],
+        [D(2024, 2, 1), "甲公司", "A型", 1200, 2],
+        [D(2024, 2, 2), "乙公司", "B型", 3400.8, 4],
+        [D(2024, 2, 3), "丙公司", "C型", 50, 1],
+        [None, "合计", None, 4650.8, 7]])
+    xls("f10_legacy_erp_export.xls", "销售明细", [
+        ["XX公司销售明细表"],
+        [],
+        ["单据日期", "客户名称", "货品名称", "价税合计"],
+        [D(2024, 9, 2), "甲公司", "A型", 300],
+        [D(2024, 9, 3), "甲公司", "B型", 450],
+        [None, "甲公司", "小计", 750],
+        [D(2024, 9, 4), "乙公司", "A型", 1000],
+        [None, "乙公司", "小计", 1000],
+        [None, "合计", None, 1750]])
+    text("f08_really_tsv.xls", [
+        "单据日期\t客户名称\t货品名称\t价税合计",
+        "2024-09-05\t甲公司\tA型\t880",
+        "2024-09-06\t乙公司\tB型\t1,320.50",
+    ], encoding="gbk", newline="\r\n")
+    text("f09_really_csv.xlsx", [
+        "日期,客户,产品,金额",
+        "2024-09-07,甲公司,A型,66",
+        "2024-09-08,乙公司,B型,99",
+    ])
 
     import pandas as pd
     frame = pd.DataFrame({"日期": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"]),
@@ -504,6 +602,26 @@ def values() -> None:
         [D(2024, 5, 7), "乙公司", "B型", 50, 4, "=D3*E3"],
         [D(2024, 5, 8), "丙公司", "C型", 30, 10, 300],
     ])])
+    xlsx("v08_numbers_as_text.xlsx", [sheet("Sheet1", [
+        HDR,
+        ["2024/6/1", "甲公司", "A型", "1,200.00"],
+        ["2024/6/2", "乙公司", "B型", "¥300"],
+        ["2024/6/3", "丙公司", "C型", "(50.00)"],
+    ])])
+    text("v09_datetime_spellings.csv", [
+        "日期,客户,产品,金额",
+        "2024-03-05T10:15:00,甲公司,A型,100",
+        "2024-03-05 10:15:00.123456,乙公司,A型,120",
+        "2024/03/05 10:15:00,丙公司,A型,140",
+        "2024年3月5日 10:15,丁公司,A型,160",
+    ])
+    text("v10_returns_and_zero.csv", [
+        "日期,客户,产品,金额",
+        "2024-07-01,甲公司,A型,500",
+        "2024-07-02,甲公司,A型退货,-200",
+        "2024-07-03,乙公司,赠品,0",
+        "2024-07-04,丙公司,B型,310",
+    ])
     xlsx("v07_merged_customer.xlsx", [sheet("Sheet1", [
         ["客户", "日期", "产品", "金额"],
         ["甲公司", D(2024, 6, 1), "A型", 100],
@@ -527,6 +645,28 @@ def customers_and_columns() -> None:
         "DEF贸易,260",
         "华信精密机械有限责任公司,370",
         "华信精密机械有限公司,480",
+    ])
+    text("k03_latin_case_width.csv", [
+        "客户,金额",
+        "Acme Ltd,100",
+        "ACME LTD,200",
+        "Acme  Ltd,330",
+        "Ａｃｍｅ Ltd,440",
+        "Beta Co,550",
+    ])
+    text("m07_english_invoice.csv", [
+        "Invoice Date,Client,Item,Revenue,Qty",
+        "2024-10-01,Acme Ltd,Widget,1500,3",
+        "2024-10-02,Beta Co,Gadget,250.25,1",
+    ])
+    text("m08_kingdee_headers.csv", [
+        "开票日期,购货单位,商品名称,含税金额,销售数量",
+        "2024-10-03,甲公司,A型,2260,2",
+        "2024-10-04,乙公司,B型,1130,1",
+    ])
+    text("m10_missing_customer.csv", [
+        "日期,产品,金额",
+        "2024-10-05,A型,100",
     ])
     text("m01_code_and_name.csv", [
         "日期,客户编码,客户名称,金额",
@@ -572,6 +712,12 @@ def other_readers() -> None:
         "西部项目C,丙公司,Proposal,50000,30%,2024-06-30,",
         "北方项目D,丁公司,Negotiation,20000,60%,2024-07-15,",
     ])
+    xlsx("o05_opportunities_cn.xlsx", [sheet("商机", [
+        ["商机名称", "客户名称", "销售阶段", "金额", "赢率", "预计成交日期"],
+        ["宁波扩产项目", "甲公司", "方案报价", 300000, 30, D(2024, 9, 30)],
+        ["杭州改造项目", "乙公司", "商务谈判", 150000, 60, D(2024, 10, 31)],
+        ["苏州新线项目", "丙公司", "需求确认", 90000, "10%", D(2024, 12, 15)],
+    ])])
     text("o02_survey_cn.csv", [
         "客户,推荐意愿得分,日期,备注",
         "甲公司,9,2024-05-01,服务好",
