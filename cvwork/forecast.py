@@ -82,6 +82,33 @@ def normalise_outcomes(values: "pd.Series", closed: "pd.Series | None" = None) -
     return pd.Series(out.to_numpy(dtype=object), index=values.index, name=values.name)
 
 
+def outcome_of(opps: "pd.DataFrame", stages: Sequence[str] | None = None) -> "pd.Series":
+    """Outcome of each opportunity as 赢单/输单/进行中.
+
+    From the ``outcome`` column when there is one (:func:`normalise_outcomes`);
+    otherwise from the stage, as CRMs such as Salesforce and HubSpot export
+    it: a stage spelled like an outcome (Closed Won, closedlost, 赢单, ...) or
+    the last stage of ``stages`` is closed, any other stage is open.
+
+    >>> import pandas as pd
+    >>> outcome_of(pd.DataFrame({"stage": ["Proposal", "Closed Won", "Closed Lost"]})).tolist()
+    ['进行中', '赢单', '输单']
+    """
+    if "outcome" in opps:
+        return normalise_outcomes(opps["outcome"], opps["closed"] if "closed" in opps else None)
+    require_columns(opps, ("stage",), "商机表")
+    derived = opps["stage"].map(lambda v: _OUTCOME_LOOKUP.get(_outcome_key(v)))
+    derived = derived.where(derived.isin([WON, LOST]), OPEN)
+    if stages:
+        derived = derived.mask(opps["stage"] == stages[-1], WON)
+    return derived.astype(object).rename("outcome")
+
+
+def is_lost_stage(values: "pd.Series") -> "pd.Series":
+    """True where a stage name is really a lost outcome (Closed Lost, 输单, ...): not a stage of the model."""
+    return values.map(lambda v: _OUTCOME_LOOKUP.get(_outcome_key(v)) == LOST).astype(bool)
+
+
 def _dates(frame: "pd.DataFrame", cols: Sequence[str]) -> "pd.DataFrame":
     """Date columns as datetime64; a value that is not a date is an error naming it."""
     import pandas as pd
@@ -111,7 +138,9 @@ def validate_pipeline(opps: "pd.DataFrame", stages: Sequence[str] | None = None,
 
     Every public function of this module runs it first.  ``outcome`` is
     normalised with :func:`normalise_outcomes` (any CRM spelling, unknown
-    labels refused); unknown stage names (when ``stages`` is given) and
+    labels refused), or derived from the stage when the table has no outcome
+    column (:func:`outcome_of`; a "Closed Lost" stage is accepted as lost);
+    unknown stage names (when ``stages`` is given) and
     probabilities outside [0, 1] or blank are errors (they would silently
     distort every number); date columns are parsed.  With ``exclude`` a close
     date before the creation date moves that row to ``excluded`` with its
@@ -126,12 +155,12 @@ def validate_pipeline(opps: "pd.DataFrame", stages: Sequence[str] | None = None,
     import pandas as pd
     from cvwork.funnel import check_stages
 
-    require_columns(opps, required, "商机表")
+    require_columns(opps, [c for c in required if c != "outcome" or "stage" not in opps], "商机表")
     frame = _dates(opps.copy(), ("created", "expected_close", "closed"))
     if stages is not None:
-        check_stages(frame["stage"], stages)
-    if "outcome" in frame:
-        frame["outcome"] = normalise_outcomes(frame["outcome"], frame["closed"] if "closed" in frame else None)
+        check_stages(frame["stage"][~is_lost_stage(frame["stage"])], stages)
+    if "outcome" in frame or ("stage" in frame and "outcome" in required):
+        frame["outcome"] = outcome_of(frame, stages)
     prob = frame["stage"].map(probabilities) if probabilities else frame.get("probability")
     if prob is None and need_probability:
         raise InputError("缺少成交概率 (no probability): 请提供 probability 列或 probabilities= (give a column or a mapping)")
@@ -377,12 +406,14 @@ def empirical_probabilities(conversion: "pd.DataFrame") -> dict[str, float]:
 
 
 def calibrated_before(opps: "pd.DataFrame", history: "pd.DataFrame", stages: Sequence[str],
-                      when: "pd.Timestamp | str") -> dict[str, float]:
+                      when: "pd.Timestamp | str", fallback: Mapping[str, float] | None = None) -> dict[str, float]:
     """:func:`empirical_probabilities` from the deals closed before ``when`` only
-    (what a forecaster could have known that day); for :func:`backtest`."""
+    (what a forecaster could have known that day); a stage with no resolved
+    deal yet takes its ``fallback`` value (NaN without one)."""
     import pandas as pd
     from cvwork.funnel import stage_conversion
 
     opps = _valid(opps, "outcome", "closed")
     done = opps.loc[(opps["outcome"] != OPEN) & (opps["closed"] < pd.Timestamp(when)), "opportunity_id"]
-    return empirical_probabilities(stage_conversion(history[history["opportunity_id"].isin(done)], stages))
+    found = empirical_probabilities(stage_conversion(history[history["opportunity_id"].isin(done)], stages))
+    return {s: (p if p == p or fallback is None else float(fallback.get(s, p))) for s, p in found.items()}

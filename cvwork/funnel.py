@@ -183,7 +183,12 @@ def wilson_interval(successes: "float | np.ndarray", trials: "float | np.ndarray
 
 def stage_depth(history: "pd.DataFrame", stages: Sequence[str], opportunity: str = "opportunity_id",
                 stage: str = "stage") -> "pd.Series":
-    """Index of the furthest stage each opportunity reached (skipped stages count as passed)."""
+    """Index of the furthest stage each opportunity reached (skipped stages count as passed).
+
+    Rows whose stage is a lost outcome (a CRM's "Closed Lost") are not stages of the model and are skipped."""
+    from cvwork.forecast import is_lost_stage
+
+    history = history.loc[~is_lost_stage(history[stage]).to_numpy()]
     check_stages(history[stage], stages)
     order = {s: i for i, s in enumerate(stages)}
     return history[stage].map(order).groupby(history[opportunity]).max()

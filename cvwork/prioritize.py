@@ -13,7 +13,7 @@ this deal).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -52,6 +52,21 @@ def _check_range(opps: "pd.DataFrame", col: str, lo: float, hi: float) -> None:
                          f"(row {i} is {opps.at[i, col]!r}); 请更正 (fix it)")
 
 
+def _numbers(opps: "pd.DataFrame", cols: "Sequence[str]") -> "pd.DataFrame":
+    """The columns as numbers (a reader may hand them over as text); text that is not a number is an error."""
+    import pandas as pd
+
+    out = opps.copy()
+    for col in cols:
+        values = pd.to_numeric(out[col], errors="coerce")
+        bad = values.isna() & out[col].notna()
+        if bad.any():
+            i = bad.idxmax()
+            raise InputError(f"'{col}' 不是数字 (not a number): 第 {i} 行是 {out.at[i, col]!r} (row {i}); 请更正 (fix it)")
+        out[col] = values
+    return out
+
+
 def scaled_criteria(opps: "pd.DataFrame", custom: "Mapping[str, tuple[str, float, float]] | None" = None) -> "pd.DataFrame":
     """The criteria on a 0-100 scale, one column each (validated).
 
@@ -62,6 +77,8 @@ def scaled_criteria(opps: "pd.DataFrame", custom: "Mapping[str, tuple[str, float
 
     require_columns(opps, ("need_specificity", "urgency", "budget", "amount", "past_purchases", "interactions_90d",
                            *(custom or {})), "商机表")
+    opps = _numbers(opps, ("need_specificity", "urgency", "budget", "amount", "past_purchases", "interactions_90d",
+                           *(custom or {})))
     for col, (lo, hi) in {**SCALES, **{c: (s[1], s[2]) for c, s in (custom or {}).items()}}.items():
         _check_range(opps, col, lo, hi)
     for col in ("budget", "amount", "past_purchases", "interactions_90d"):
@@ -154,7 +171,7 @@ def seed_check_detail(opps: "pd.DataFrame", as_of: str, max_vendors: int = 3, mi
     import pandas as pd
 
     require_columns(opps, ("shortlisted_vendors", "probability", "expected_close"), "商机表")
-    frame = _with_probability(opps, "opportunity_id")
+    frame = _with_probability(_numbers(opps, ("shortlisted_vendors",)), "opportunity_id")
     stamp = pd.Timestamp(as_of)
     close = pd.to_datetime(frame["expected_close"])
     out = pd.DataFrame({"few_vendors": frame["shortlisted_vendors"] <= max_vendors,

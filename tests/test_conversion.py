@@ -180,3 +180,14 @@ def test_calibration_before_a_date_sees_only_closed_deals():
     # before 2025-06-01 nothing is closed; after it the 14 resolved deals give 4/14 from 线索 (as above)
     assert fc.calibrated_before(o, history, STAGES, "2025-07-01")["线索"] == pytest.approx(4 / 14)
     assert pd.isna(fc.calibrated_before(o, history, STAGES, "2025-06-01")["线索"])
+
+
+def test_outcome_from_a_crm_stage_column():
+    # Salesforce-style: no outcome column, the stage says Closed Won / Closed Lost
+    o = pipeline(SPELLINGS["中文"]).drop(columns="outcome").assign(stage=["Closed Won", "Closed Lost", "谈判", "方案"])
+    kept, _ = fc.validate_pipeline(o, ["线索", "方案", "谈判", "Closed Won"])
+    assert kept["outcome"].tolist() == ["赢单", "输单", "进行中", "进行中"]
+    assert fc.weighted_forecast(kept, "2026-01-01")["合计"].to_dict() == {"2025Q4": 100.0, "2026Q1": 152.0}
+    # a "Closed Lost" row in the stage history is an outcome, not a stage: skipped
+    h = pd.DataFrame({"opportunity_id": ["a", "a", "b"], "stage": ["线索", "Closed Lost", "线索"]})
+    assert funnel.stage_depth(h, STAGES).to_dict() == {"a": 0, "b": 0}

@@ -86,8 +86,14 @@ def backtest_bars(table: "pd.DataFrame", *, title: str = "每季实际赢单从�
         values = table[col] / 10_000
         ax.bar(table["quarter"], values, bottom=bottom, color=color, label=name)
         bottom = values if bottom is None else bottom + values
-    ax.plot(table["quarter"], table["forecast"] / 10_000, marker="D", linestyle="none", color=PALETTE[4],
-            label="季初加权预测")
+    for col, color, marker, name in (("forecast", PALETTE[4], "D", "季初加权预测（CRM 概率）"),
+                                     ("forecast_calibrated", PALETTE[6], "o", "季初加权预测（历史校准概率）")):
+        if col in table:
+            ax.plot(table["quarter"], table[col] / 10_000, marker=marker, markersize=8, linestyle="none", color=color,
+                    label=name)
+    top = max(float(bottom.max()), *(float(table[c].max()) / 10_000 for c in ("forecast", "forecast_calibrated")
+                                      if c in table))
+    ax.set_ylim(0, top * 1.08)
     ax.set_ylabel("金额（万元）")
     ax.set_title(title)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
