@@ -21,6 +21,7 @@ def test_summary_shape(cdnow):
 def test_reproduces_fader_hardie_lee_2005(cdnow):
     bg = pr.fit_bgnbd(cdnow["frequency"], cdnow["recency"], cdnow["T"])
     assert (round(bg.r, 3), round(bg.alpha, 3), round(bg.a, 3), round(bg.b, 3)) == (0.243, 4.414, 0.793, 2.426)
+    assert round(bg.fit.log_likelihood, 1) == -9582.4 and bg.fit.converged and bg.fit.n == 2357
     gg = pr.fit_gamma_gamma(cdnow["frequency"], cdnow["monetary"])
     assert (round(gg.p, 2), round(gg.q, 2), round(gg.v, 2)) == (6.25, 3.74, 15.44)
 
@@ -83,6 +84,65 @@ def test_rfm_summary_hand_built():
     assert s.loc["a", "frequency_holdout"] == 1 and s.loc["a", "duration_holdout"] == 8.0
 
 
+def test_purchase_days_times_of_day_and_the_calibration_boundary():
+    """Hand-computed: calibration ends 2024-01-31 (a whole day), holdout 2024-02-28."""
+    log = pd.DataFrame({"customer": ["a"] * 6 + ["b"] * 2,
+                        "date": pd.to_datetime(["2024-01-03 09:15", "2024-01-03 18:40",   # same day: one purchase
+                                                "2024-01-31 23:59",                       # end day: calibration
+                                                "2024-02-01 00:01",                       # next day: holdout
+                                                "2024-02-10 10:00", "2024-02-12 10:00",
+                                                "2024-01-10 08:00", "2024-01-20 08:00"]),
+                        "amount": [30.0, 20.0, 40.0, 25.0, -25.0, 60.0, 10.0, -10.0]})
+    s = pr.rfm_summary(log, "2024-01-31", "2024-02-28", unit_days=1).set_index("customer")
+    assert s.loc["a", "frequency"] == 1 and s.loc["a", "recency"] == 28 and s.loc["a", "T"] == 28
+    assert s.loc["a", "monetary"] == 40.0                      # the 23:59 purchase
+    assert s.loc["a", "frequency_holdout"] == 2                # 00:01 and 02-12; the return on 02-10 is no purchase
+    assert s.loc["b", "frequency"] == 0 and s.loc["b", "T"] == 21   # a return is not activity
+    assert s.loc["a", "first_purchase"] == pd.Timestamp("2024-01-03")
+
+
+def test_zero_amount_day_counts_but_a_cancelled_day_does_not():
+    log = pd.DataFrame({"customer": ["a", "a", "a", "a"],
+                        "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-09", "2024-01-09"]),
+                        "amount": [10.0, 0.0, 50.0, -50.0]})
+    days = pr.purchase_days(log)
+    assert days["date"].dt.day.tolist() == [1, 5]             # free goods count, buy-and-cancel does not
+
+
+@pytest.mark.parametrize("args, message", [
+    (([], [], []), "no customers"),
+    (([0, 0, 0], [0, 0, 0], [5, 6, 7]), "all frequencies are zero"),
+])
+def test_degenerate_input_is_refused(args, message):
+    for fit in (pr.fit_bgnbd, pr.fit_mbgnbd, pr.fit_pareto_nbd):
+        with pytest.raises(InputError, match=message):
+            fit(*args)
+
+
+def test_constant_spend_is_refused():
+    with pytest.raises(InputError, match="constant spend 25"):
+        pr.fit_gamma_gamma([1, 2, 3, 0], [25.0, 25.0, 25.0, 0.0])
+
+
+def test_spend_correlated_with_frequency_warns():
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 10, 300)
+    m = 10 * x + rng.gamma(5, 2, 300)                           # spend grows with frequency: rho ~ 0.9
+    assert pr.spend_frequency_correlation(x, m) > pr.SPEND_CORRELATION_LIMIT
+    with pytest.warns(pr.ModelWarning, match="correlate at 0.9"):
+        pr.fit_gamma_gamma(x, m)
+
+
+def test_parameters_running_away_warn_and_are_flagged():
+    """Everyone buys at an identical steady pace and nobody leaves: the dropout
+    parameters run off to a bound, which must be said, not returned silently."""
+    x = np.full(200, 10.0)
+    t = np.full(200, 40.0)
+    with pytest.warns(pr.ModelWarning, match="ran to a bound"):
+        m = pr.fit_bgnbd(x, t, t)
+    assert m.fit.at_bound and not m.fit.converged
+
+
 @pytest.mark.parametrize("args, message", [
     (([-1], [0], [5]), "frequency must be >= 0"),
     (([2], [6], [5]), r"recency must be within \[0, T\]"),
@@ -96,6 +156,8 @@ def test_bad_summary_values(args, message):
 def test_bad_monetary():
     with pytest.raises(InputError, match="monetary must be > 0"):
         pr.fit_gamma_gamma([1, 2], [10.0, 0.0])
+    with pytest.raises(InputError, match="no repeat buyers"):
+        pr.fit_gamma_gamma([0, 0], [0.0, 0.0])
 
 
 def test_win_model_backtest_runs_on_sample():
