@@ -183,8 +183,10 @@ def test_reconciles_only_when_the_true_total_is_reached(case: Case):
         assert acc.reconciles is case.reconciles
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.dates or c.quantities or c.products],
-                         ids=ids([c for c in CASES if c.dates or c.quantities or c.products]))
+VALUE_CASES = [c for c in CASES if c.dates or c.quantities or c.products or c.order_ids]
+
+
+@pytest.mark.parametrize("case", VALUE_CASES, ids=ids(VALUE_CASES))
 def test_dates_quantities_products(case: Case):
     frame, _ = _read(case)
     if case.dates:
@@ -194,6 +196,8 @@ def test_dates_quantities_products(case: Case):
         assert frame["quantity"].astype(float).tolist() == [float(q) for q in case.quantities]
     if case.products:
         assert frame["product"].tolist() == case.products
+    if case.order_ids:
+        assert frame["order_id"].astype(str).tolist() == case.order_ids
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.sheets is not None or c.sheets_skipped],

@@ -49,6 +49,7 @@ class Case:
     dates: list | None = None
     quantities: list | None = None
     products: list | None = None
+    order_ids: list | None = None
     sheets: list | None = None          # expected `sheet` column; [] = no sheet column
     sheets_read: list | None = None
     sheets_skipped: dict | None = None  # sheet -> substring of the reason
@@ -145,6 +146,17 @@ CASES: list[Case] = [
     Case("t18_en_page_totals.csv", [("Acme", 120), ("Beta", 80.5), ("Gamma", 300)], 500.5, 500.5, 6,
          [(4, "subtotal|total", 200.5), (6, "subtotal|total", 300), (7, "total", 500.5)], stated=500.5,
          comment="'Page Total' is the English 本页合计 (either code, see t04); 'Grand total' in lower case"),
+    Case("t19_benyue_heji_bennian_leiji.csv", [("甲公司", 100), ("乙公司", 200), ("丙公司", 150), ("甲公司", 50)],
+         500, 500, 8,
+         [(4, "subtotal|total", 300), (5, "subtotal|total", 300), (8, "subtotal|total", 200), (9, "total", 500)],
+         stated=500,
+         comment="用友-style 本月合计 / 本年累计 after each month: the first 本年累计 is a running total "
+                 "(either code); the last 本年累计 is the file's grand total (500)"),
+    Case("t20_traditional_labels.csv", [("甲公司", 300), ("乙公司", 450), ("丙公司", 125)], 875, 875, 5,
+         [(4, "subtotal", 750), (6, "total", 875)], stated=875,
+         comment="traditional-character labels 小計 / 總計 (Hong Kong / Taiwan templates)"),
+    Case("t21_heji_with_count.csv", [("甲公司", 1000), ("乙公司", 2000), ("丙公司", 500)], 3500, 3500, 4,
+         [(5, "total", 3500)], stated=3500, comment="'合计（共3笔）': a total label followed by a record count"),
     # ------------------------------------------------------------ sheets
     Case("s01_hidden_first_sheet.xlsx", [("甲公司", 1000), ("乙公司", 2000)], 3000, 3000, 2,
          sheets=[], sheets_read=["销售明细"], sheets_skipped={"旧数据": "隐藏"},
@@ -213,6 +225,13 @@ CASES: list[Case] = [
                  "bank/ERP export; our reading is that it is read"),
     Case("c19_excel_csv_utf8_all_quoted.csv", [("甲公司", 1234.5), ("乙公司", 765.5)], 2000, 2000, 2,
          encoding=("utf-8-sig",), delimiter=",", comment="Excel 'CSV UTF-8': BOM, CRLF, every field quoted"),
+    Case("c20_fixed_width_spaces_in_names.txt",
+         [("Acme Ltd", 1500), ("Beta Trading Co", 250.75), ("甲公司", 4000)], 5750.75, 5750.75, 3,
+         comment="fixed-width print: columns separated by two or more spaces, a single space inside a "
+                 "value belongs to the value (our reading)"),
+    Case("c21_excel_text_formula_ids.csv", [("甲公司", 100), ("乙公司", 250)], 350, 350, 2,
+         order_ids=["00123", "00124"],
+         comment='ERP CSV writes ids as ="00123" so Excel keeps the leading zeros: the id is 00123'),
     Case("c15_commas.txt", [("甲公司", 640), ("乙公司", 1000)], 1640, 1640, 2, delimiter=","),
     # ------------------------------------------------------------ title rows and headers
     Case("h01_title_rows.xlsx", [("甲公司", 1000), ("乙公司", 1500), ("丙公司", 700)], 3200, 3200, 4,
@@ -230,6 +249,9 @@ CASES: list[Case] = [
          quantities=[2, 3, 1], products=["A型", "B型", "C型"],
          dates=[T("2024-07-01"), T("2024-07-02"), T("2024-07-03")],
          comment="headers '日　期', '客户\\n名称', ' 产品名称 ', '金　额\\n(元)', 'ＱＴＹ'"),
+    Case("h09_table_offset_b2.xlsx", [("甲公司", 800), ("乙公司", 900)], 1700, 1700, 3, [(5, "total", 1700)],
+         stated=1700, header_row=2, title_rows=1,
+         comment="the table starts at B2 (row 1 and column A empty): row numbers stay Excel's"),
     Case("h07_summary_block_above.csv", [("甲公司", 1000), ("乙公司", 1200), ("丙公司", 2000)], 4200, 4200, 3,
          header_row=5, title_rows=4, comment="a small summary block (客户数/金额) above the real header"),
     Case("h07_summary_block_above.csv", [("甲公司", 1000), ("乙公司", 1200), ("丙公司", 2000)], 4200, 4200, 3,
@@ -303,6 +325,16 @@ CASES: list[Case] = [
          [("DEF\u200b贸易", 150), ("DEF贸易", 260), ("华信精密机械有限责任公司", 370), ("华信精密机械有限公司", 480)],
          1260, 1260, 4, distinct_customers=2,
          merged_groups=[{"DEF\u200b贸易", "DEF贸易"}, {"华信精密机械有限责任公司", "华信精密机械有限公司"}]),
+    Case("v11_yyyymmdd_numbers.xlsx", [("甲公司", 100), ("乙公司", 200)], 300, 300, 2,
+         dates=[T("2024-03-05"), T("2024-03-06")],
+         comment="8-digit numbers in a date column are yyyymmdd (as Excel serials they would be year ~57000)"),
+    Case("v12_amount_more_spellings.csv",
+         [("甲公司", 13000), ("乙公司", 1400), ("丙公司", 1500), ("丁公司", 1600), ("戊公司", 1700),
+          ("己公司", 1800), ("庚公司", -1900), ("辛公司", -2000)], 17100, 17100, 8,
+         comment="1.3万元 / RMB 1,400 / CNY1500 / '1600.00 元' / +1700 / １，８００．００ / -¥1,900 / ¥-2,000"),
+    Case("v13_mac_1904_dates.xlsx", [("甲公司", 310), ("乙公司", 420)], 730, 730, 2,
+         dates=[T("2024-03-05"), T("2024-03-06")],
+         comment="a Mac workbook with the 1904 date system: serials are 1462 days smaller"),
     Case("k03_latin_case_width.csv",
          [("Acme Ltd", 100), ("ACME LTD", 200), ("Acme  Ltd", 330), ("Ａｃｍｅ Ltd", 440), ("Beta Co", 550)],
          1620, 1620, 5, distinct_customers=2,
@@ -326,6 +358,11 @@ CASES: list[Case] = [
          comment="Invoice Date / Client / Item / Revenue / Qty"),
     Case("m08_kingdee_headers.csv", [("甲公司", 2260), ("乙公司", 1130)], 3390, 3390, 2, quantities=[2, 1],
          dates=[T("2024-10-03"), T("2024-10-04")], comment="开票日期 / 购货单位 / 商品名称 / 含税金额 / 销售数量"),
+    Case("m09_yonyou_headers.csv", [("甲公司", 2260), ("乙公司", 1130)], 3390, 3390, 2, quantities=[2, 1],
+         order_ids=["XS0001", "XS0002"],
+         comment="用友 U8 export headers: 单据日期 / 单据编号 / 往来单位 / 存货名称 / 数量 / 本币价税合计"),
+    Case("m11_cn_crm_headers.csv", [("甲公司", 500), ("乙公司", 700)], 1200, 1200, 2,
+         dates=[T("2024-11-03"), T("2024-11-04")], comment="成交日期 / 客户全称 / 商品 / 订单金额"),
 ]
 
 REFUSED: list[Refused] = [
