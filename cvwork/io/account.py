@@ -88,7 +88,8 @@ class ReadAccount:
     @property
     def reconciles(self) -> bool:
         """Rows: kept + excluded = read.  Amounts: kept + excluded detail = the
-        detail total = the file's own grand total line (when present), to 0.01."""
+        detail total = the file's own grand total line (when present), to 0.01.
+        A malformed line's amount is unknowable: it is listed, with no amount."""
         rows_ok = self.rows_kept + len(self.excluded) == self.rows_read
         amount_ok = abs(self.kept_amount + self.excluded_amount - self.detail_amount) < 0.01
         stated_ok = self.stated_total is None or abs(self.detail_amount - self.stated_total) < 0.01

@@ -125,7 +125,7 @@ def _parse_columns(frame, spec: "Spec", flag) -> None:
         frame["outcome"] = normalise_outcomes(frame["outcome"])
     for name in TEXT_COLUMNS + ID_COLUMNS:
         if name in frame:
-            frame[name] = _clean_text(frame[name])
+            frame[name] = _clean_text(frame[name], zero_width=name != "customer")
 
 
 def _probabilities(raw: "pd.Series", flag) -> "pd.Series":
@@ -140,8 +140,9 @@ def _probabilities(raw: "pd.Series", flag) -> "pd.Series":
     return values
 
 
-def _clean_text(col: "pd.Series") -> "pd.Series":
-    """Strings stripped (on distinct values only), numbers from Excel without '.0'."""
+def _clean_text(col: "pd.Series", zero_width: bool = True) -> "pd.Series":
+    """Strings stripped (on distinct values only), numbers from Excel without '.0';
+    zero-width characters dropped unless the spelling is to be kept (customers)."""
     import pandas as pd
 
     uniq = pd.unique(col.dropna())
@@ -150,7 +151,8 @@ def _clean_text(col: "pd.Series") -> "pd.Series":
         if isinstance(v, float) and v.is_integer():
             lookup[v] = str(int(v))
         else:
-            text = _ZERO_WIDTH.sub("", str(v)).strip()
+            text = (_ZERO_WIDTH.sub("", str(v)) if zero_width else str(v)).strip()
+            text = text if _ZERO_WIDTH.sub("", text).strip() else ""
             lookup[v] = text if text else None
     return col.map(lookup).astype("string")
 

@@ -230,6 +230,11 @@ def plan_columns(kind: str, headers: Sequence[str], sample, overrides: Mapping[s
     else:
         for _, pos, _, _ in options.get("customer_code", [])[:1]:
             mapping[pos] = "customer_code"
+        name_pos = next((p for p, c in mapping.items() if c == "customer"), None)
+        codes = [p for p, c in mapping.items() if c == "customer_code"]
+        if name_pos is not None and codes:
+            notes.append(f"customer: 采用客户名称列 '{headers[name_pos]}'，编码列 '{headers[codes[0]]}' 保留为 customer_code "
+                         f"(took the name column '{headers[name_pos]}' for customer; the code column is kept as customer_code)")
     return ColumnPlan(mapping, scale, notes)
 
 

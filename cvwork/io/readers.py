@@ -165,11 +165,6 @@ def _split_header(source: Source, grid: Grid, spec: Spec, header_row: int | None
         top = cells.head(30).to_numpy().tolist()
         at, _ = H.find_header(top, spec.kind)
     header = [(_text(v) or f"列{i + 1}") for i, v in enumerate(cells.iloc[at])] if len(cells) else []
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        seen[h] = seen.get(h, 0) + 1
-        if seen[h] > 1:
-            header[i] = f"{h}.{seen[h] - 1}"
     data = cells.iloc[at + 1:]
     keep = [i for i, h in enumerate(header) if not (h.startswith("列") and data[i].isna().all())]
     data = data[keep]
@@ -188,10 +183,15 @@ def _text(value) -> str:
 
 
 def _column_names(header: list[str], mapping: dict[int, str]) -> list[str]:
-    taken = set(mapping.values())
-    out = []
+    """Canonical names where mapped; other headers kept, made unique ('客户 (2)')."""
+    out: list[str] = []
+    reserved = set(mapping.values())
     for pos, h in enumerate(header):
-        name = mapping.get(pos) or (h if h not in taken else f"{h} (原列)")
+        name = mapping.get(pos)
+        if name is None:
+            name, k = h, 2
+            while name in out or name in reserved:
+                name, k = f"{h} ({k})", k + 1
         out.append(name)
     return out
 

@@ -11,25 +11,27 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-_TOTAL_ZH = re.compile(r"^.{0,24}?(合计|总计|总合计|小计|累计|汇总|总额|页计)(金额|数)?$")
+_TOTAL_ZH = re.compile(r"^.{0,24}?(合计|总计|总合计|小计|累计|汇总|总额|页计|合計|總計|小計|累計|彙總|匯總|總額|頁計)"
+                       r"(金额|金額|数|數)?$")
 _TOTAL_EN = re.compile(r"^(grand|sub|page|report|overall)?totals?(amount|sales|revenue|\d{4})?$")
-_SUB = re.compile(r"小计|subtotal|本页|页计|page")
-_LABEL_HINT = r"[计总汇]|total"
+_SUB = re.compile(r"小计|小計|subtotal|本页|本頁|页计|頁計|page")
+_LABEL_HINT = r"[计总汇計總彙匯]|total"
 
 
 def _label_key(text: str) -> str:
     """``本页合计：`` / ``总计(元)`` / ``Total:`` / ``合 计`` -> a comparable key."""
     key = unicodedata.normalize("NFKC", text).strip().lower()
-    key = re.sub(r"[(\[{（【].*?[)\]}）】]", "", key)
-    key = re.sub(r"[\s:：.。,，\-_*#=]", "", key)
-    return re.sub(r"(元|人民币|rmb|金额)$", "", key) if len(key) > 2 else key
+    key = re.sub(r"[(\[{（【]\s*(元|万元|人民币|rmb|¥|\$|usd|cny|共?\s*\d+\s*(笔|条|行|项|单|个|户|家|"
+                 r"records?|rows?|items?|lines?))\s*[)\]}）】]", "", key)
+    key = re.sub(r"[\s:：.。,，\-_*#=()\[\]{}（）【】]", "", key)
+    return re.sub(r"(元|人民币|人民幣|rmb|金额|金額)$", "", key) if len(key) > 2 else key
 
 
 def total_label(text: object) -> str | None:
     """'total', 'subtotal' or None for one cell.
 
-    >>> [total_label(t) for t in ["合计：", "本页合计", "总计(元)", "Grand Total", "ABC科技 小计", "合计科技", 12]]
-    ['total', 'subtotal', 'total', 'total', 'subtotal', None, None]
+    >>> [total_label(t) for t in ["合计：", "本页合计", "总计(元)", "Grand Total", "ABC科技 小计", "【小计】", "合计科技", 12]]
+    ['total', 'subtotal', 'total', 'total', 'subtotal', 'subtotal', None, None]
     """
     if not isinstance(text, str):
         return None
@@ -101,16 +103,20 @@ def unlabelled_totals(amount: "pd.Series", detail: "pd.Series", candidate: "pd.S
     cum = np.concatenate([[0.0], np.cumsum(values)])
     count = np.concatenate([[0], np.cumsum(detail.to_numpy())])
     sub_start = grand_start = 0
-    kinds = labelled.to_numpy()
+    kinds = labelled.where(labelled.notna(), None).to_numpy(dtype=object)
     flags = candidate.to_numpy()
     amounts = amount.to_numpy()
     for p in pos:
-        kind = kinds[p]
+        kind = kinds[p] if isinstance(kinds[p], str) else None
         if kind is None and flags[p]:
             since_sub, since_grand = cum[p] - cum[sub_start], cum[p] - cum[grand_start]
-            if count[p] > count[sub_start] and abs(amounts[p] - since_sub) < 0.005:
+            grand = count[p] > count[grand_start] and abs(amounts[p] - since_grand) < 0.005
+            last = count[-1] == count[p + 1]          # no detail line after it
+            if grand and last:
+                kind = "total"
+            elif count[p] > count[sub_start] and abs(amounts[p] - since_sub) < 0.005:
                 kind = "subtotal"
-            elif count[p] > count[grand_start] and abs(amounts[p] - since_grand) < 0.005:
+            elif grand:
                 kind = "total"
             if kind:
                 out.iat[p] = kind

@@ -89,7 +89,7 @@ def open_source(path: str | Path, sheet: str | int | None = None, encoding: str 
         head = handle.read(4096)
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEETS | TEXTS | {".parquet", ".pq", ".htm", ".html"}:
-        raise InputError(f"不支持的文件类型 '{suffix}' (unsupported file type '{suffix}'); "
+        raise InputError(f"'{path.name}': 不支持的文件类型 '{suffix}' (unsupported file type '{suffix}'); "
                          "请使用 .xlsx、.xls、.ods、.csv、.txt 或 .parquet (use .xlsx, .xls, .ods, .csv, .txt or .parquet)")
     fmt = sniff_format(path, head)
     if fmt == "empty":
@@ -127,7 +127,8 @@ def _workbook(path: Path, fmt: str, sheet: str | int | None) -> Source:
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as handle:     # by content: an .xls that is really xlsx opens too
+            book = CalamineWorkbook.from_filelike(handle)
     except Exception as exc:  # CalamineError, PasswordError, ZipError, XmlError
         hint = "password" if "password" in str(exc).lower() else ""
         if hint:
@@ -291,7 +292,8 @@ def _text(path: Path, encoding: str | None) -> Source:
     if delim is None:
         source.grids.append(_aligned(text))
         return source
-    width = max((_split_count(line, delim) + 1 for line in head), default=1)
+    counts = [_split_count(line, delim) + 1 for line in head if line.strip()]
+    width = max(set(counts), key=counts.count) if counts else 1   # the usual width; longer lines are checked
     grid = _fast_csv(path, encoding, delim, width, _line_count(text))
     if grid is None:
         grid = _careful_csv(text, delim, width)
@@ -358,7 +360,8 @@ def _careful_csv(text: str, delim: str, width: int) -> Grid:
         end = reader.line_num
         span = physical[start - 1:end]
         looks_split = end > start and all(len(l.split(delim)) >= max(2, width - 1) for l in span)
-        if looks_split or len(record) > width and any(f.strip() for f in record[width:]):
+        stray = end == start and span and span[0].count('"') % 2 == 1
+        if looks_split or stray or len(record) > width and any(f.strip() for f in record[width:]):
             for offset, line in enumerate(span):
                 fields = _one_line(line, delim, width)
                 if fields is None:
