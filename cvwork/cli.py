@@ -158,6 +158,25 @@ def read_options(args: argparse.Namespace) -> dict:
     return {k: v for k, v in options.items() if v is not None}
 
 
+def extra_parameters(pairs: list[str], params: dict) -> dict:
+    """``--param name=value`` for a declared, non-file parameter; the value is JSON when it parses."""
+    import json
+
+    out = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in params or name in INPUT_PARAMS or name == "output_dir":
+            allowed = ", ".join(n for n in params if n not in INPUT_PARAMS and n != "output_dir")
+            raise InputError(f"--param '{pair}' 不是这一课可设置的参数 (not a settable parameter of this lesson); "
+                             f"可设置 (settable): {allowed}")
+        try:
+            out[name] = json.loads(text)
+        except ValueError:
+            out[name] = text
+    return out
+
+
 def _sheet(value: str | None) -> str | int | None:
     return int(value) if value is not None and value.isdigit() else value
 
@@ -206,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--as-of", help="分析日期 YYYY-MM-DD (analysis date)")
     for option, (_, name) in list(KINDS.items())[1:]:
         rep.add_argument(f"--{option.replace('_', '-')}", help=f"{name} (file)")
+    rep.add_argument("--param", "-p", action="append", default=[], metavar="名称=值",
+                     help="其他课程参数，值可写成 JSON (another lesson parameter, value as JSON or text)")
     rep.add_argument("--sample", action="store_true", help="用自带的示例数据 (run on the bundled sample data)")
     rep.add_argument("--out", default="output", help="输出文件夹 (output folder), 默认 output")
     rep.add_argument("--overwrite", action="store_true",
@@ -239,6 +260,7 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; every failure is one line on stderr and a non-zero exit, never a traceback."""
+    _quiet_libraries()
     args = build_parser().parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -260,6 +282,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_libraries() -> None:
+    """No library warning or log line reaches the user's terminal (papermill, traitlets, jupyter)."""
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    for name in ("papermill", "traitlets", "nbclient", "jupyter_client", "asyncio", "nbconvert"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _one_line(exc: BaseException) -> str:

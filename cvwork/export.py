@@ -263,4 +263,16 @@ def export_html(notebook: str | Path, target: str | Path) -> Path:
 
 __all__ = ["FORMULA_PREFIXES", "SHEET_NAMES", "EXCEL_FORMATS", "neutralise", "unneutralise", "safe_filename",
            "sheet_name", "save_table", "read_table_csv", "save_figure", "write_workbook", "tables_to_workbook",
-           "export_html"]
+           "export_html", "markdown_text"]
+
+
+def markdown_text(value: object) -> str:
+    """Text from data made safe inside generated Markdown: HTML escaped and the
+    characters Markdown would act on (links, emphasis, code) backslash-escaped.
+
+    >>> markdown_text("<script>x</script>"), markdown_text("[点我](javascript:x)")
+    ('&lt;script&gt;x&lt;/script&gt;', '\\\\[点我\\\\](javascript:x)')
+    """
+    import html
+
+    return html.escape(str(value)).translate({ord(c): "\\" + c for c in "\\`*_[]"})

@@ -26,6 +26,8 @@ from cvwork.errors import InputError
 from cvwork.filenames import free_folder, safe_filename, write_marker, written_by_cvwork
 
 TMP_PREFIX = ".cvwork-tmp-"
+#: lessons about one product: on a file with several products the user says which (or --all-products)
+PER_PRODUCT = {"08"}
 
 
 def report(args: argparse.Namespace) -> int:
@@ -213,8 +215,8 @@ def choose_products(lesson: Path, params: dict, args: argparse.Namespace, sales)
         return [args.product]
     if args.all_products:
         return _capped(products, args)
-    if "product" in params and not params["product"]["inferred_type_name"].startswith("Optional") \
-            and len(products) > 1:
+    if "product" in params and len(products) > 1 \
+            and (number in PER_PRODUCT or not params["product"]["inferred_type_name"].startswith("Optional")):
         raise InputError(f"文件里有 {len(products)} 个产品 ({_few(products)}); 第 {number} 课一次分析一个产品: "
                          f"用 --product 名称 选一个，或 --all-products 每个产品一份报告 "
                          f"(the file has {len(products)} products: choose one with --product or use --all-products)")
@@ -242,7 +244,9 @@ def _base_parameters(params: dict, args: argparse.Namespace, inputs: dict, sales
     Reading options the lesson does not declare are applied here instead: the
     lesson gets a clean copy of the file as read with them (in ``scratch``).
     """
-    base = dict(inputs)
+    from cvwork.cli import extra_parameters
+
+    base = {**extra_parameters(args.param, params), **inputs}
     undeclared = False
     options = {"sheet": _sheet(args.sheet), "as_of": args.as_of, "header_row": args.header_row}
     if args.columns:
@@ -272,15 +276,9 @@ def _folder_name(lesson: Path, product: str | None) -> str:
 
 def _kernel_environment() -> None:
     """The kernel draws inline whatever MPLBACKEND says, runs headless and keeps warnings out of the report."""
-    import logging
-    import warnings
-
     os.environ["MPLBACKEND"] = INLINE
     os.environ["CVWORK_HEADLESS"] = "1"
     os.environ["PYTHONWARNINGS"] = "ignore"
-    warnings.filterwarnings("ignore")
-    for name in ("papermill", "traitlets", "nbclient", "jupyter_client", "asyncio"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @contextlib.contextmanager
