@@ -25,7 +25,11 @@ def _show(v) -> str:
 
 
 def _is_missing(col: "pd.Series") -> "pd.Series":
-    return col.isna() | col.map(lambda v: isinstance(v, str) and not _ZERO_WIDTH.sub("", v).strip())
+    """Empty cells: NaN/None or text of only spaces and zero-width characters."""
+    import pandas as pd
+
+    blanks = [u for u in pd.unique(col.dropna()) if isinstance(u, str) and not _ZERO_WIDTH.sub("", u).strip()]
+    return col.isna() | (col.isin(blanks) if blanks else False)
 
 
 def _apply_rules(frame, lines, grid: "Grid", spec: "Spec", header, scale):
@@ -61,7 +65,7 @@ def _apply_rules(frame, lines, grid: "Grid", spec: "Spec", header, scale):
         if c != spec.amount:
             flag(miss, "customer" if c == "customer" else "key", frame[c])
     if amt:
-        _flag_amounts(frame, amt, amount, grid, flag, lines)
+        _flag_amounts(frame, amt, amount, grid, flag, lines, code.isna())
     _parse_columns(frame, spec, flag)
     bad = code.notna()
     is_total = code.isin(["total", "subtotal"])
@@ -82,13 +86,13 @@ def _apply_rules(frame, lines, grid: "Grid", spec: "Spec", header, scale):
     return kept.reset_index(drop=True), excluded, detail, stated, rows_read
 
 
-def _flag_amounts(frame, amt, amount, grid: "Grid", flag, lines) -> None:
+def _flag_amounts(frame, amt, amount, grid: "Grid", flag, lines, open_rows) -> None:
     """Out-of-range amounts; empty cells that hold a formula Excel never
     calculated (read with openpyxl, only when such cells exist); the rest."""
     import pandas as pd
 
     flag(amount_out_of_range(amount, frame[amt]), "amount_range", frame[amt])
-    empty = (amount.isna() & frame[amt].isna()).to_numpy()
+    empty = (amount.isna() & frame[amt].isna() & open_rows).to_numpy()
     if empty.any() and grid.formulas is not None:
         column = frame.attrs.get("positions", list(range(frame.shape[1])))[list(frame.columns).index(amt)]
         sheet_rows = [int(n) - 1 for n in lines[empty]]
@@ -106,7 +110,9 @@ def _parse_columns(frame, spec: "Spec", flag) -> None:
             continue
         raw = frame[name]
         parsed = parse_dates(raw)
-        flag(parsed.isna() & time_only(raw), "time_only", raw)
+        unparsed = parsed.isna() & raw.notna()
+        if unparsed.any():
+            flag(unparsed & time_only(raw.where(unparsed)), "time_only", raw)
         flag(parsed.isna() & (~_is_missing(raw) | required), "date", raw)
         frame[name] = parsed
     if "quantity" in frame:

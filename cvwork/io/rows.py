@@ -42,18 +42,20 @@ def total_label(text: object) -> str | None:
 
 
 def labelled_totals(frame: "pd.DataFrame", skip: tuple[str, ...]) -> "pd.Series":
-    """Per row: 'total' / 'subtotal' when any text cell is a total label, else None."""
+    """Per row: 'total' / 'subtotal' when any text cell is a total label, else None.
+    Each distinct cell value is looked at once."""
     import pandas as pd
 
     found = pd.Series(None, index=frame.index, dtype=object)
+    hint = re.compile(_LABEL_HINT, re.I)
     for name in frame.columns:
         if name in skip:
             continue
         col = frame[name]
-        text = col[col.map(lambda v: isinstance(v, str))]
-        hint = text[text.str.contains(_LABEL_HINT, case=False, regex=True)]
-        if len(hint):
-            kinds = hint.map(total_label).dropna()
+        labels = {u: total_label(u) for u in pd.unique(col.dropna()) if isinstance(u, str) and hint.search(u)}
+        labels = {u: k for u, k in labels.items() if k}
+        if labels:
+            kinds = col[col.isin(list(labels))].map(labels)
             kinds = kinds[found[kinds.index].isna()]
             found[kinds.index] = kinds
     return found

@@ -207,7 +207,8 @@ def _formula_rows(path: Path, sheet: str, rows: list[int], col: int) -> set[int]
     found: set[int] = set()
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
-        for i, row in enumerate(book[sheet].iter_rows(min_col=col + 1, max_col=col + 1, values_only=True)):
+        rows_ = book[sheet].iter_rows(min_col=col + 1, max_col=col + 1, max_row=max(wanted) + 1, values_only=True)
+        for i, row in enumerate(rows_):
             if i in wanted and isinstance(row[0], str) and row[0].startswith("="):
                 found.add(i)
     finally:
