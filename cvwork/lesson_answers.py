@@ -4,15 +4,26 @@ from __future__ import annotations
 from cvwork.exercises import expected
 
 
-@expected("00.1")
+@expected("00.1", unit="行")
 def _excluded_rows(sales, **_):
     from cvwork.io import account_of
     return len(account_of(sales).excluded)
 
 
-@expected("00.2")
+@expected("00.2", unit="家")
 def _customer_count(sales, **_):
     return int(sales["customer"].nunique())
+
+
+@expected("00.3", decimals=1, percent=True, unit="%")
+def _won_share_of_deals(history, **_):
+    reached = history.groupby("stage")["opportunity_id"].nunique()
+    return float(reached.get("赢单", 0) / history["opportunity_id"].nunique() * 100)
+
+
+@expected("00.4", unit="家")
+def _customers_without_deals(sales, opps, **_):
+    return int(sales.loc[~sales["customer"].isin(opps["customer"]), "customer"].nunique())
 
 
 @expected("08.1")

@@ -40,7 +40,10 @@ def verify_08(out_dir, nb):
     text = outputs_text(nb)
     assert "智能门锁：客户 4 个，分段合计 4 个" in text
     assert "严格不等号漏掉了 2 个客户" in text
-    assert "✅ 练习 08.2" in text
+    assert "默认边界合适：人数最多的一段“1万以下”占 25%" in text              # four customers, one per bucket
+    # 7 kept lines: 6,000 + 4,000 + 50,000 + 3,000 + 250,000 - 5,000 + 80,000; the file's 合计 line says 388,000
+    assert "保留的明细 388,000.00 + 排除的明细 0.00 = 388,000.00；文件的合计行 388,000.00；相符" in text
+    assert "✅ 练习 08.1" in text and "✅ 练习 08.2" in text and "✅ 练习 08.3" in text
 
 
 def verify_00(out_dir, nb):
