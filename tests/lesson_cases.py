@@ -48,7 +48,10 @@ def verify_08(out_dir, nb):
 
 def verify_00(out_dir, nb):
     overview = pd.read_csv(out_dir / "data_overview.csv", encoding="utf-8-sig")
-    assert overview.iloc[0]["行数 rows"] == 7   # the seven kept lines of the GBK file (blank and 合计 excluded)
+    assert overview.iloc[0]["行数"] == 7   # the seven kept lines of the GBK file (blank and 合计 excluded)
+    steps = pd.read_csv(out_dir / "funnel_steps.csv", encoding="utf-8-sig").set_index("漏斗层")["数量"]
+    assert steps["客户：成交客户"] == 5 and steps["客户：回购客户（2 单以上）"] == 1   # 甲 (2 dates); 丁's return is no order
+    assert "销售明细里有 5 家成交客户，其中 1 家买过 2 单以上" in outputs_text(nb)
     assert (out_dir / "overview_funnel.png").stat().st_size > 10_000
 
 
@@ -86,13 +89,42 @@ ALT_RUNS["03"] = Case(lambda tmp: {"input_path": str(cdnow_csv(tmp)), "customers
                                    "margin": 0.25, "retention_cost_per_year": 5.0}, verify_03)
 
 
+RETAIL_LINES = """InvoiceNo,InvoiceDate,CustomerID,Amount
+536365,2025-12-01 08:26,17850,100.00
+536366,2025-12-01 15:10,17850,20.00
+536500,2025-12-09 09:41,17850,60.00
+536501,2025-12-09 10:00,13047,30.00
+536502,2025-12-09 23:59,13047,45.00
+536380,2025-11-05 11:00,12583,40.00
+536390,2025-11-20 11:00,12583,40.00
+536503,2025-12-09 12:00,12583,40.00
+536504,2025-12-09 13:00,14688,200.00
+C536504,2025-12-10 09:00,14688,-50.00
+536300,2025-10-01 14:00,15311,90.00
+536505,2025-12-09 16:00,15311,90.00
+"""
+
+
+def retail_csv(tmp_path):
+    """A small retail export: invoice times, two lines on one day, a cancellation (C...) after the last purchase."""
+    path = tmp_path / "online_retail.csv"
+    path.write_text(RETAIL_LINES, encoding="utf-8")
+    return path
+
+
 def verify_04(out_dir, nb):
-    from cvwork import load_sample
-    sales = load_sample("sales")
-    table = pd.read_csv(out_dir / "rfm_table.csv", encoding="utf-8-sig")
-    assert len(table) == sales.loc[sales["product"] == "云存储服务", "customer"].nunique()
-    assert table[["R", "F", "M"]].isin(range(1, 6)).all().all()
-    assert "分析日期 2025-12-31" in outputs_text(nb) or "分析日期 2026-01-01" in outputs_text(nb)
+    table = pd.read_csv(out_dir / "rfm_table.csv", encoding="utf-8-sig", dtype={"customer": str}).set_index("customer")
+    # by hand: everyone's last purchase day is 2025-12-09; the C invoice on the 10th moves as_of, not recency
+    assert (table["recency_days"] == 2).all() and (table["R"] == 3).all()           # all tied -> the middle score
+    assert table["frequency"].to_dict() == {"12583": 3, "13047": 1, "14688": 1, "15311": 2, "17850": 2}
+    assert table["F"].to_dict() == {"12583": 5, "13047": 2, "14688": 2, "15311": 4, "17850": 4}
+    assert table["monetary"].to_dict() == {"12583": 120, "13047": 75, "14688": 150, "15311": 180, "17850": 180}
+    assert table["M"].to_dict() == {"12583": 2, "13047": 1, "14688": 3, "15311": 5, "17850": 5}
+    assert set(table["segment"]) == {"忠诚客户", "需要关注"}                         # nobody 流失 / 不能失去
+    text = outputs_text(nb)
+    assert "分析日期 2025-12-11，客户 5 个" in text
+    assert "按单据编号数会比购买天数多的客户：2 个" in text and "退货或取消的行：1 行" in text   # 17850 and 13047: 2 invoices a day
+    assert "冠军客户 占客户的" not in text and "✅ 练习 04.4" in text
 
 
 def verify_05(out_dir, nb):
@@ -103,42 +135,102 @@ def verify_05(out_dir, nb):
     assert "40.0% 的客户贡献了 70% 的销售额" in text and "✅ 练习 05.2" in text
 
 
-ALT_RUNS["04"] = Case(lambda tmp: {"product": "云存储服务", "as_of": None}, verify_04)
+ALT_RUNS["04"] = Case(lambda tmp: {"input_path": str(retail_csv(tmp))}, verify_04)
 ALT_RUNS["05"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "a": 0.7, "b": 0.9}, verify_05)
 
 
-def other_stage_model(tmp_path):
-    """The 4-stage customer funnel of seed 004 with English-free ids, written as files."""
-    stages = ["目标市场", "潜在客户", "目标客户", "签约客户"]
-    depth = {"A": 4, "B": 3, "C": 2, "D": 2, "E": 1, "F": 1, "G": 1, "H": 4}
-    rows = [(o, stages[k], f"2025-0{k + 1}-01") for o, d in depth.items() for k in range(d)]
-    hist = tmp_path / "stages.csv"
-    pd.DataFrame(rows, columns=["opportunity_id", "stage", "entered"]).to_csv(hist, index=False, encoding="utf-8-sig")
-    opp = tmp_path / "opps.csv"
-    pd.DataFrame({"opportunity_id": list(depth), "region": ["东", "东", "东", "东", "西", "西", "西", "西"],
-                  "outcome": ["赢单", "输单", "输单", "进行中", "输单", "输单", "进行中", "赢单"]}).to_csv(
-        opp, index=False, encoding="utf-8-sig")
-    return {"opportunities_path": str(opp), "stages_path": str(hist), "stages": stages}
+CRM_STAGES = ["Prospecting", "Qualification", "Proposal", "Negotiation", "Closed Won"]
+CRM_PROB = {"Prospecting": 10, "Qualification": 20, "Proposal": 50, "Negotiation": 80, "Closed Won": 100, "Closed Lost": 0}
+#: (furthest stage reached, deals lost there, deals still open there); then 16 won
+CRM_PLAN = [(1, 10, 4), (2, 6, 3), (3, 12, 4), (4, 3, 2)]
+
+
+def crm_deals():
+    """60 deals as a Salesforce-style export would hold them (deterministic, no randomness)."""
+    kinds = [(d, "lost") for d, lost, _ in CRM_PLAN for _ in range(lost)]
+    kinds += [(d, "open") for d, _, n_open in CRM_PLAN for _ in range(n_open)] + [(5, "won")] * 16
+    day = pd.Timedelta(days=1)
+    rows, hist = [], []
+    for k, (depth, kind) in enumerate(kinds):
+        p = (k * 7) % 60                                     # spreads creation dates over the kinds
+        created = pd.Timestamp("2024-07-01") + 4 * p * day
+        entries = [created + 20 * j * day for j in range(depth)]
+        closed = {"won": entries[-1], "lost": entries[-1] + 10 * day, "open": pd.NaT}[kind]
+        if kind == "open":
+            expected = pd.Timestamp(["2025-05-15", "2025-08-15", "2025-11-30"][p % 3])
+        else:
+            early = closed - 40 * day                          # a third of the closed deals had slipped
+            expected = early if p % 3 == 0 and early >= created else closed
+        stage = {"won": "Closed Won", "lost": "Closed Lost", "open": CRM_STAGES[depth - 1]}[kind]
+        oid = f"OPP-{k + 1:03d}"
+        rows.append({"Opportunity ID": oid, "Opportunity Name": f"Deal {k + 1}", "Account Name": f"Account {p % 11}",
+                     "Stage": stage, "Amount": 10_000 * (1 + p % 9), "Probability": CRM_PROB[stage],
+                     "Created Date": created.date(), "Close Date": expected.date(),
+                     "Actual Close Date": closed.date() if kind != "open" else "",
+                     "Opportunity Owner": ["Alice", "Bob", "Chen"][p % 3], "Region": ["East", "West"][k % 2]})
+        hist += [{"Opportunity ID": oid, "Stage": CRM_STAGES[j], "Date": e.date()} for j, e in enumerate(entries)]
+        if kind == "lost":
+            hist.append({"Opportunity ID": oid, "Stage": "Closed Lost", "Date": closed.date()})
+    return pd.DataFrame(rows), pd.DataFrame(hist)
+
+
+def english_crm_pipeline(tmp_path):
+    """The 60 deals written as a CRM would export them: English headers, Closed Won / Closed Lost
+    in the Stage column (no outcome column), probabilities in percent, a stage history with a
+    Closed Lost row for each lost deal."""
+    opps, hist = crm_deals()
+    paths = tmp_path / "Opportunities.csv", tmp_path / "Opportunity Stage History.csv"
+    opps.to_csv(paths[0], index=False)
+    hist.to_csv(paths[1], index=False)
+    return {"opportunities_path": str(paths[0]), "stages_path": str(paths[1]), "stages": CRM_STAGES}
 
 
 def verify_09(out_dir, nb):
     table = pd.read_csv(out_dir / "stage_conversion.csv", encoding="utf-8-sig")
-    assert table["entered"].tolist() == [8, 5, 3, 2]
-    assert table["bottleneck"].tolist() == [False, True, False, False]     # 3/5 < 5/8 < 2/3
-    assert "总转化率 25.0%" in outputs_text(nb)
+    # from CRM_PLAN by hand: entered = everything that got at least that far
+    assert table["entered"].tolist() == [60, 46, 37, 21, 16]
+    assert table["open"].tolist() == [4, 3, 4, 2, 0] and table["lost"].iloc[:4].tolist() == [10, 6, 12, 3]
+    assert table["bottleneck"].tolist() == [False, False, True, False, False]   # 21/33 on resolved deals
+    cells = pd.read_csv(out_dir / "conversion_by_group.csv", encoding="utf-8-sig")
+    assert cells.groupby("transition", sort=False)["advanced"].sum().tolist() == [46, 37, 21, 16]
+    text = outputs_text(nb)
+    assert "总转化率 26.7%（各阶段按进入的转化率相乘 = 26.7%）；13 个商机仍在进行中" in text     # 16/60
+    # Wilson on 21/33: centre (0.6364 + 0.0582) / 1.1164 = 0.6222, half 1.7556 x sqrt(0.007012 + 0.000882) = 0.1560
+    assert ("瓶颈：Proposal → Negotiation。已结束的 33 个商机里 21 个推进，转化率 63.6%（95% 区间 46.6%–77.8%）；"
+            "流失 12 个，占进入的 32.4%；按进入算的转化率是 56.8%。") in text
+    assert "其他阶段的已结束转化率在 82.1%–86.0% 之间；瓶颈的区间和其他阶段有重叠" in text   # 46/56, 37/43
+    assert "不参与瓶颈判断的阶段：Negotiation。" in text                                  # 16 + 3 = 19 < 20
+    assert "✅ 练习 09.3" in text or "没有一格" in text
 
 
-ALT_RUNS["09"] = Case(other_stage_model, verify_09)
+ALT_RUNS["09"] = Case(english_crm_pipeline, verify_09)
 
 
 def verify_10(out_dir, nb):
-    forecast = pd.read_csv(out_dir / "weighted_forecast.csv", encoding="utf-8-sig")
-    assert "2025Q3" in set(forecast["period"])
+    opps, _ = crm_deals()                       # the exported rows, read here without cvwork
+    stamp = pd.Timestamp("2025-07-01")
+    is_open = ~opps["Stage"].isin(["Closed Won", "Closed Lost"])
+    late = opps[is_open & (pd.to_datetime(opps["Close Date"]) < stamp)]
+    won = opps[opps["Stage"] == "Closed Won"].assign(closed=lambda f: pd.to_datetime(f["Actual Close Date"]))
+    actual = {q: won.loc[won["closed"].dt.to_period("Q") == q, "Amount"].sum() for q in ("2025Q1", "2025Q2")}
+    bt = pd.read_csv(out_dir / "backtest.csv", encoding="utf-8-sig").set_index("quarter")
+    assert bt["actual"].to_dict() == actual == {"2025Q1": 240_000, "2025Q2": 190_000}
+    assert (bt["won_pipeline"] + bt["won_overdue"] + bt["won_new"]).to_dict() == actual
+    overdue = pd.read_csv(out_dir / "overdue_deals.csv", encoding="utf-8-sig")
+    assert sorted(overdue["opportunity_id"]) == sorted(late["Opportunity ID"]) and len(late) == 4
     text = outputs_text(nb)
-    assert "2025Q3 的加权预测" in text and "指标 2,000,000 元" in text
+    assert "商机 60 个，保留 60 个，排除 0 个（成交日期早于创建日期）；赢单 16、输单 31、进行中 13。" in text
+    assert "同一阶段的商机概率相同：Prospecting 10%，Qualification 20%，Proposal 50%，Negotiation 80%" in text
+    share = len(late) / is_open.sum()
+    assert f"{len(late)} 个进行中的商机预计成交日已过，占进行中商机的 {share:.0%}；金额 {late['Amount'].sum():,.0f} 元" in text
+    assert "2025Q3（季度指标 200,000 元）：承诺 70,000 元（不加权）" in text        # the two Negotiation deals due in Q3
+    assert "赢单率 34.0%" in text                                                  # 16 / (16 + 31)
+    assert "回测期实际赢单 430,000 元：季初管道内的商机 86%，季初已逾期（已忽略）的商机 9%，季内新建的商机 5%。" in text
+    assert "逾期商机贡献最多的是 2025Q2：3 单赢单中 1 单在季初已逾期，金额 40,000 元。" in text
+    assert "✅ 练习 10.2" in text
 
 
-ALT_RUNS["10"] = Case(lambda tmp: {"as_of": "2025-07-01", "quota": 2000000,
+ALT_RUNS["10"] = Case(lambda tmp: {**english_crm_pipeline(tmp), "as_of": "2025-07-01", "quota": 200000,
                                    "backtest_quarters": ["2025Q1", "2025Q2"]}, verify_10)
 
 
@@ -190,16 +282,32 @@ ALT_RUNS["02"] = Case(lambda tmp: {"only_open": False, "weights": {"need_specifi
 
 
 def verify_11(out_dir, nb):
+    """The course's B2B file, one year of calibration: the 30% over-prediction and why."""
     from cvwork import load_sample
     preds = pd.read_csv(out_dir / "customer_predictions.csv", encoding="utf-8-sig")
     sales = load_sample("sales")
-    assert len(preds) == sales.loc[sales["date"] <= "2025-06-30", "customer"].nunique()
-    assert preds["p_alive"].between(0, 1).all() and (preds["clv"] >= 0).all()
-    assert "✅ 练习 11.2" in outputs_text(nb)
+    day = sales.assign(day=sales["date"].dt.normalize()).groupby(["customer", "day"])["amount"].agg(["sum", "min"])
+    bought = day[(day["sum"] > 0) | ((day["sum"] == 0) & (day["min"] == 0))].reset_index()   # returns are not purchases
+    first = bought.groupby("customer")["day"].min()
+    cohort = first[first <= "2024-12-31"].index
+    later = bought[bought["customer"].isin(cohort) & (bought["day"] > "2024-12-31") & (bought["day"] <= "2025-12-31")]
+    assert len(preds) == len(cohort) == 740
+    assert preds["frequency_holdout"].sum() == len(later) == 6282
+    assert preds["p_alive"].between(0, 1).all() and (preds["predictive_clv"] >= 0).all()
+    table = pd.read_csv(out_dir / "model_comparison.csv", encoding="utf-8-sig").set_index("model")
+    assert (table["holdout_actual"] == 6282).all()
+    assert 0.25 < table.loc["BG/NBD", "holdout_error"] < 0.35                  # the ~30% over-prediction
+    text = outputs_text(nb)
+    assert f"验证期实际购买 6,282 次" in text and f"BG/NBD {table.loc['BG/NBD', 'holdout_error']:+.1%}" in text
+    assert "这不是 CDNOW 数据，所以不和论文的数字比较" in text and "单位：元" in text
+    assert "结论：校准期拟合得好，偏差出在校准期之后，而且 8 组里有 8 组被高估" in text
+    assert "未提供对照数据，跳过本节" in text
+    assert "✅ 练习 11.2" in text and "✅ 练习 11.4" in text
 
 
-ALT_RUNS["11"] = Case(lambda tmp: {"transactions_path": "../data/sales_report.xlsx", "calibration_end": "2025-06-30",
-                                   "holdout_end": "2025-12-31", "split_date": "2025-07-01"}, verify_11)
+ALT_RUNS["11"] = Case(lambda tmp: {"transactions_path": "../data/sales_report.xlsx", "calibration_end": "2024-12-31",
+                                   "holdout_end": "2025-12-31", "compare_path": None, "split_date": "2025-07-01"},
+                      verify_11)
 
 
 def verify_12(out_dir, nb):
