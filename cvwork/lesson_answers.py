@@ -88,6 +88,11 @@ def _f_scores_of_once_buyers(rfm, **_):
     return set(rfm.loc[rfm["frequency"] == rfm["frequency"].min(), "F"])
 
 
+@expected("04.4")
+def _all_tied_scores(**_):
+    return [3, 3, 3, 3, 3]      # every value tied: p = (3 - 0.5) / 5 = 0.5 -> 1 + floor(2.5) = 3
+
+
 @expected("05.1")
 def _pareto(sales, **_):
     from cvwork.abc import abc_analysis, pareto_point
