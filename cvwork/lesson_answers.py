@@ -209,15 +209,15 @@ def _hand_score(**_):
 
 
 @expected("02.2")
-def _top_id(opps, weights, **_):
+def _top_id(opps, weights, custom=None, **_):
     from cvwork.prioritize import score_opportunities
-    return score_opportunities(opps, weights)["opportunity_id"].iloc[0]
+    return score_opportunities(opps, weights, custom=custom)["opportunity_id"].iloc[0]
 
 
 @expected("02.3")
-def _high_tier(opps, weights, high, medium, **_):
+def _high_tier(opps, weights, high, medium, custom=None, **_):
     from cvwork.prioritize import score_opportunities
-    return int((score_opportunities(opps, weights, high=high, medium=medium)["tier"] == "高").sum())
+    return int((score_opportunities(opps, weights, high=high, medium=medium, custom=custom)["tier"] == "高").sum())
 
 
 @expected("11.1")
@@ -235,6 +235,17 @@ def _alive(bg, **_):
 @expected("11.3")
 def _winner(result, **_):
     return "模型" if result["auc_model"] > result["auc_rule"] else "规则"
+
+
+@expected("11.4")
+def _lowest_bic(summary, **_):
+    import warnings
+
+    from cvwork.predict import compare_models, fit_models
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # the lesson prints the fit warnings itself
+        table = compare_models(summary, fit_models(summary))
+    return table.loc[table["bic"].idxmin(), "model"]
 
 
 @expected("12.1")
