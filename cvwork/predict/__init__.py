@@ -16,7 +16,7 @@ from cvwork.predict.bgnbd import (BGNBD, MBGNBD, bgnbd_log_likelihood, expected_
 from cvwork.predict.compare import MODELS, compare_models, fit_models, purchase_intervals, total_intervals
 from cvwork.predict.core import FitResult, ModelWarning, fit_model
 from cvwork.predict.diagnostics import (count_probabilities, frequency_recency_grid, holdout_comparison,
-                                        repeat_count_table)
+                                        repeat_count_table, tracking_errors)
 from cvwork.predict.discrete import BGBB, SBG, bgbb_expected, fit_bgbb, fit_sbg, sbg_survival
 from cvwork.predict.pareto import ParetoNBD, fit_pareto_nbd, pareto_log_likelihood
 from cvwork.predict.spend import (SPEND_CORRELATION_LIMIT, GammaGamma, expected_clv, expected_spend,
@@ -31,5 +31,5 @@ __all__ = [
     "expected_purchases", "expected_spend", "expected_clv", "predicted_clv", "spend_frequency_correlation",
     "bgbb_expected", "sbg_survival", "rfm_summary", "purchase_days", "tracking", "compare_models",
     "purchase_intervals", "total_intervals", "frequency_recency_grid", "holdout_comparison",
-    "count_probabilities", "repeat_count_table", "win_model_backtest",
+    "count_probabilities", "repeat_count_table", "tracking_errors", "win_model_backtest",
 ]

@@ -93,3 +93,28 @@ def repeat_count_table(summary: "pd.DataFrame", params, max_count: int = 7) -> "
     actual = np.bincount(np.minimum(summary["frequency"].to_numpy(dtype=int), max_count), minlength=max_count + 1)
     return pd.DataFrame({"repeat_purchases": _group_labels(range(max_count + 1), max_count),
                          "actual": actual, "predicted": expected})
+
+
+def tracking_errors(track: "pd.DataFrame", calibration_end, window: int = 13) -> dict:
+    """Read a :func:`cvwork.predict.tracking` table around the calibration end.
+
+    Returns ``calibration_error`` and ``holdout_error`` (predicted / actual - 1
+    over the whole periods before and after the end), ``last_window_excess``
+    (actual / predicted - 1 over the last ``window`` calibration periods) and
+    the mean actual per period in that window (``before``) and in the first
+    ``window`` holdout periods (``after``).
+    """
+    import pandas as pd
+
+    require_columns(track, ("period_start", "actual", "predicted"), "跟踪表")
+    span = track["period_start"].diff().median() if len(track) > 1 else pd.Timedelta(days=7)
+    cal = track[track["period_start"] + span <= pd.Timestamp(calibration_end) + pd.Timedelta(days=1)]
+    hold = track.iloc[len(cal):]
+    if cal.empty or hold.empty or cal["actual"].sum() == 0 or hold["actual"].sum() == 0:
+        raise InputError("跟踪表的校准期或验证期没有购买 (no purchases before or after the calibration end); "
+                         "请检查日期 (check the dates)")
+    last = cal.tail(window)
+    return {"calibration_error": float(cal["predicted"].sum() / cal["actual"].sum() - 1),
+            "holdout_error": float(hold["predicted"].sum() / hold["actual"].sum() - 1),
+            "last_window_excess": float(last["actual"].sum() / last["predicted"].sum() - 1),
+            "before": float(last["actual"].mean()), "after": float(hold.head(window)["actual"].mean())}

@@ -44,20 +44,33 @@ class ParetoNBD:
         return head * (1 - ((beta + big_t) / (beta + big_t + t)) ** (s - 1)) * self.prob_alive(x, tx, big_t)
 
 
-def _log_a0(r, alpha, s, beta, x, tx, t):
-    """log A0 of the FHL note; -inf when t_x = T (then A0 = 0)."""
+def _log_term(r, alpha, s, beta, x, u):
+    """log of 2F1(r+s+x, b1; r+s+x+1; |alpha-beta|/(m+u)) / (m+u)^(r+s+x), m = max(alpha, beta)."""
     import numpy as np
     from scipy.special import hyp2f1
 
     rsx = r + s + x
-    if alpha >= beta:
-        m, b1 = alpha, s + 1
-    else:
-        m, b1 = beta, r + x
-    d = abs(alpha - beta)
+    m, b1 = (alpha, s + 1) if alpha >= beta else (beta, r + x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        first = np.log(hyp2f1(rsx, b1, rsx + 1, d / (m + tx))) - rsx * np.log(m + tx)
-        second = np.log(hyp2f1(rsx, b1, rsx + 1, d / (m + t))) - rsx * np.log(m + t)
+        return np.log(hyp2f1(rsx, b1, rsx + 1, abs(alpha - beta) / (m + u))) - rsx * np.log(m + u)
+
+
+def _unique_pairs(x, u):
+    """Distinct (x, u) pairs and the index back: the costly 2F1 is evaluated once per pair."""
+    import numpy as np
+
+    pairs, inv = np.unique(np.column_stack([x, u]), axis=0, return_inverse=True)
+    return pairs[:, 0], pairs[:, 1], inv.ravel()
+
+
+def _log_a0(r, alpha, s, beta, x, tx, t, pairs=None):
+    """log A0 of the FHL note; -inf when t_x = T (then A0 = 0)."""
+    import numpy as np
+
+    (x1, u1, i1), (x2, u2, i2) = pairs or (_unique_pairs(x, tx), _unique_pairs(x, t))
+    first = _log_term(r, alpha, s, beta, x1, u1)[i1]
+    second = _log_term(r, alpha, s, beta, x2, u2)[i2]
+    with np.errstate(divide="ignore", invalid="ignore"):
         return first + np.log1p(-np.exp(np.minimum(second - first, 0.0)))
 
 
@@ -75,12 +88,12 @@ def pareto_log_likelihood(params: ParetoNBD, frequency, recency, T) -> "np.ndarr
     return _ll(params.r, params.alpha, params.s, params.beta, x, tx, t)
 
 
-def _ll(r, alpha, s, beta, x, tx, t):
+def _ll(r, alpha, s, beta, x, tx, t, pairs=None):
     import numpy as np
     from scipy.special import gammaln
 
     alive_term = -(r + x) * np.log(alpha + t) - s * np.log(beta + t)
-    dead_term = np.log(s / (r + s + x)) + _log_a0(r, alpha, s, beta, x, tx, t)
+    dead_term = np.log(s / (r + s + x)) + _log_a0(r, alpha, s, beta, x, tx, t, pairs)
     return gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) + np.logaddexp(alive_term, dead_term)
 
 
@@ -105,10 +118,11 @@ def fit_pareto_nbd(frequency, recency, T, weights=None) -> ParetoNBD:
     c = float(np.median(t[t > 0]))
     (ux, utx, ut, uw0), uw = compress(x, tx / c, t / c, w)
     uw = uw * uw0
+    pairs = (_unique_pairs(ux, utx), _unique_pairs(ux, ut))
 
     def f(z):
         r, alpha, s, beta = np.exp(z)
-        total = float(uw @ _ll(r, alpha, s, beta, ux, utx, ut))
+        total = float(uw @ _ll(r, alpha, s, beta, ux, utx, ut, pairs))
         return -total if np.isfinite(total) else 1e300  # hyp2f1 overflow far from the optimum
 
     result = fit_model("Pareto/NBD", NAMES, f, [0.5, 0.3, 0.5, 0.3], int(w.sum()),
