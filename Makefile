@@ -18,10 +18,11 @@ $(VENV)/.lab: $(VENV)/.test
 	$(PIP) install --quiet -c constraints.txt -e ".[lab]"
 	touch $@
 
-## 打开课程 (open the course in JupyterLab)
+## 打开课程：JupyterLab 以仓库根目录为根（data/README.md 等都能打开），并打开第 00 课
+## (open the course: JupyterLab rooted at the repository, lesson 00 open)
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(VENV)/.lab
-	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_overview.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir="$(CURDIR)" notebooks/00_overview.ipynb
 
 ## 运行全部测试：单元测试 + papermill + nbval (run every test)
 test: $(VENV)/.test
