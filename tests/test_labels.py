@@ -96,3 +96,22 @@ RAW = re.compile(r"-?inf|nan|NaN|-?\d+\.\d{5,}")
 def test_no_stored_table_shows_raw_numbers(path):
     raw = sorted({(i, c) for i, t in tables_of(path) for c in t.cells if RAW.fullmatch(c)})
     assert not raw, f"{path.name}: raw values (cell, text) {raw[:8]} — format with cvwork.labels.show"
+
+
+def test_widget_descriptions_come_from_labels_and_nothing_is_echoed(monkeypatch):
+    """What JupyterLab shows under a widget cell: Chinese descriptions, readable width, no ``<function ...>``."""
+    from IPython.core.formatters import DisplayFormatter
+
+    from cvwork import widgets
+
+    monkeypatch.setenv("CVWORK_HEADLESS", "0")
+    shown = widgets.interact(lambda revenue_share=0.5, rows=5, x=1: None,
+                             revenue_share=(0.0, 1.0, 0.1), rows=(3, 20, 1), x=(0, 2, 1), descriptions={"x": "阈值"})
+    controls = shown.widget.children[:-1]
+    assert [c.description for c in controls] == ["收入占比", "显示行数", "阈值"]
+    assert {c.style.description_width for c in controls} == {"initial"}
+    assert [c.tooltip for c in controls] == ["revenue_share", "rows", "x"]       # the argument, on hover
+    data, _ = DisplayFormatter().format(shown)
+    assert data == {} and repr(shown) == ""                                      # the cell's value shows nothing
+    monkeypatch.setenv("CVWORK_HEADLESS", "1")
+    assert widgets.interact(print, x=(0, 1)) is None
