@@ -252,6 +252,9 @@ CASES: list[Case] = [
     Case("h09_table_offset_b2.xlsx", [("甲公司", 800), ("乙公司", 900)], 1700, 1700, 3, [(5, "total", 1700)],
          stated=1700, header_row=2, title_rows=1,
          comment="the table starts at B2 (row 1 and column A empty): row numbers stay Excel's"),
+    Case("h10_title_rows_one_sale.csv", [("甲公司", 1234.5)], 1234.5, 1234.5, 1, header_row=5, title_rows=4,
+         delimiter=",", comment="found by the property test: two title lines, blank lines, then a header and "
+                                "ONE sale (fewer comma lines than title lines)"),
     Case("h07_summary_block_above.csv", [("甲公司", 1000), ("乙公司", 1200), ("丙公司", 2000)], 4200, 4200, 3,
          header_row=5, title_rows=4, comment="a small summary block (客户数/金额) above the real header"),
     Case("h07_summary_block_above.csv", [("甲公司", 1000), ("乙公司", 1200), ("丙公司", 2000)], 4200, 4200, 3,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -494,6 +493,14 @@ def headers() -> None:
         [None, D(2024, 8, 8), "乙公司", "B型", 900],
         [None, None, "合计", None, 1700],
     ])])
+    text("h10_title_rows_one_sale.csv", [
+        "XX公司销售报表 2024年度",
+        "",
+        "制表日期: 2024-12-31",
+        "",
+        "日期,客户,产品,金额",
+        "2024-12-30,甲公司,A型,1234.50",
+    ])
     text("h07_summary_block_above.csv", [
         "汇总",
         "客户数,3",
@@ -568,12 +575,19 @@ def formats() -> None:
             "<tr><td>2024-04-05</td><td>甲公司</td><td>100</td></tr></table></body></html>")
     (OUT / "f05_really_html.xls").write_bytes(html.encode("utf-8"))
 
+    if (OUT / "f06_password.xlsx").exists():   # the encryption salt is random: keep the committed file
+        pass                                   # (delete it to write a new one)
+    else:
+        _encrypted_xlsx()
+    (OUT / "f07_unsupported.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+
+
+def _encrypted_xlsx() -> None:
     import msoffcrypto.format.ooxml as ooxml
     plain = xlsx("f06_plain_tmp.xlsx", [sheet("Sheet1", [HDR, [D(2024, 4, 6), "甲公司", "A型", 100]])])
     with open(plain, "rb") as src, open(OUT / "f06_password.xlsx", "wb") as dst:
         ooxml.OOXMLFile(src).encrypt("secret", dst)
     plain.unlink()
-    (OUT / "f07_unsupported.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
 
 
 # ---------------------------------------------------------------- values
@@ -813,9 +827,10 @@ def other_readers() -> None:
 
 
 def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.iterdir():
+        if old.name != "f06_password.xlsx":
+            old.unlink()
     for step in (totals, sheets, csvs, headers, formats, values, customers_and_columns, other_readers):
         step()
     print(f"{len(list(OUT.iterdir()))} files in {OUT}")
