@@ -44,6 +44,15 @@ def _criteria(custom: "Mapping[str, tuple[str, float, float]] | None") -> dict[s
     return out
 
 
+def criteria(custom: "Mapping[str, tuple[str, float, float]] | None" = None) -> dict[str, str]:
+    """Chinese name of every criterion in use: the built-in five plus ``custom``.
+
+    >>> list(criteria({"authority": ("决策权", 1, 5)}).values())[-2:]
+    ['近期互动', '决策权']
+    """
+    return {k: v[0] for k, v in _criteria(custom).items()}
+
+
 def _check_range(opps: "pd.DataFrame", col: str, lo: float, hi: float) -> None:
     bad = opps[col].isna() | ~opps[col].between(lo, hi)
     if bad.any():
