@@ -106,8 +106,24 @@ def _class_a_count(sales, a, b, **_):
 
 
 @expected("05.3")
-def _stars(quadrants, **_):
-    return int((quadrants["quadrant"] == "明星客户").sum())
+def _stars(sales, as_of=None, window_days=365, **_):
+    from cvwork.abc import value_quadrants
+    q = value_quadrants(sales, as_of=as_of, window_days=window_days)
+    return int((q["quadrant"] == "明星客户").sum())
+
+
+@expected("05.4")
+def _churned(sales, as_of=None, window_days=365, **_):
+    # by purchase days, without value_quadrants: bought in the previous window, not in the current one
+    import pandas as pd
+    from cvwork.rfm import purchase_days
+    days = purchase_days(sales)
+    days = days[days["purchase"]]
+    end = pd.Timestamp(as_of) if as_of is not None else days["day"].max() + pd.Timedelta(days=1)
+    start = end - pd.Timedelta(days=window_days)
+    now = set(days.loc[(days["day"] >= start) & (days["day"] < end), "customer"])
+    before = set(days.loc[(days["day"] >= start - pd.Timedelta(days=window_days)) & (days["day"] < start), "customer"])
+    return len(before - now)
 
 
 @expected("09.1")

@@ -128,15 +128,29 @@ def verify_04(out_dir, nb):
 
 
 def verify_05(out_dir, nb):
-    table = pd.read_csv(out_dir / "abc_table.csv", encoding="utf-8-sig")
-    assert table["customer"].tolist() == ["丁公司", "戊公司", "乙公司", "甲公司", "丙公司"]
-    assert table["abc_class"].tolist() == ["A", "A", "B", "C", "C"]          # a = 0.7, b = 0.9 by hand
+    from cvwork.datasets import load_cdnow
+    table = pd.read_csv(out_dir / "abc_table.csv", encoding="utf-8-sig", dtype={"customer": str})
+    revenue = load_cdnow().groupby("customer")["amount"].sum().sort_values(ascending=False, kind="stable")
+    before = revenue.cumsum() / revenue.sum() - revenue / revenue.sum()
+    point = (before < 0.7 - 1e-12).mean()                                         # independent Pareto point
+    assert (table["abc_class"] == "A").sum() == (before < 0.7 - 1e-12).sum()
+    quads = pd.read_csv(out_dir / "value_quadrants.csv", encoding="utf-8-sig", dtype={"customer": str})
+    days = load_cdnow().groupby(["customer", "date"])["amount"].sum().reset_index()
+    days = days[days["amount"] > 0]
+    now = set(days.loc[days["date"] >= "1997-07-01", "customer"])
+    earlier = set(days.loc[(days["date"] >= "1996-07-01") & (days["date"] < "1997-07-01"), "customer"])
+    counts = quads["quadrant"].value_counts()
+    assert counts["流失客户"] == len(earlier - now) == 1537                        # no purchase in the last year
+    assert counts["明星客户"] == 305 and counts["明星客户"] < len(quads) / 2         # not every customer is a star
+    assert quads.loc[quads["quadrant"] == "新客户", "growth"].isna().all()           # no growth pinned at +1
     text = outputs_text(nb)
-    assert "40.0% 的客户贡献了 70% 的销售额" in text and "✅ 练习 05.2" in text
+    assert f"{point:.1%} 的客户贡献了 70% 的销售额" in text and "✅ 练习 05.2" in text
+    assert "单独成组：流失客户 1,537 个（本窗口没有购买）" in text and "明星 305" in text
+    assert "分析日期 1998-07-01" in text and "✅ 练习 05.4" in text
 
 
 ALT_RUNS["04"] = Case(lambda tmp: {"input_path": str(retail_csv(tmp))}, verify_04)
-ALT_RUNS["05"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "a": 0.7, "b": 0.9}, verify_05)
+ALT_RUNS["05"] = Case(lambda tmp: {"input_path": str(cdnow_csv(tmp)), "a": 0.7, "b": 0.9, "currency": "美元"}, verify_05)
 
 
 CRM_STAGES = ["Prospecting", "Qualification", "Proposal", "Negotiation", "Closed Won"]
