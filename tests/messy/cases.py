@@ -157,6 +157,11 @@ CASES: list[Case] = [
          comment="traditional-character labels 小計 / 總計 (Hong Kong / Taiwan templates)"),
     Case("t21_heji_with_count.csv", [("甲公司", 1000), ("乙公司", 2000), ("丙公司", 500)], 3500, 3500, 4,
          [(5, "total", 3500)], stated=3500, comment="'合计（共3笔）': a total label followed by a record count"),
+    Case("t22_footer_after_total.xlsx", [("甲公司", 1600), ("乙公司", 2400)], 4000, 4000, 6,
+         [(4, "total", 4000), (5, "blank", None), (6, "customer|amount|date", None),
+          (7, "customer|amount|date", None)], stated=4000,
+         comment="footer lines after the total (制表人/审核, 打印时间): excluded with no amount; the spec has "
+                 "no 'footer' code, so any of customer/amount/date is accepted"),
     # ------------------------------------------------------------ sheets
     Case("s01_hidden_first_sheet.xlsx", [("甲公司", 1000), ("乙公司", 2000)], 3000, 3000, 2,
          sheets=[], sheets_read=["销售明细"], sheets_skipped={"旧数据": "隐藏"},
@@ -178,6 +183,12 @@ CASES: list[Case] = [
     Case("s06_very_hidden_template.xlsx", [("甲公司", 640), ("乙公司", 360)], 1000, 1000, 2,
          sheets=["1月", "2月"], sheets_read=["1月", "2月"], sheets_skipped={"模板": "隐藏"},
          comment="a veryHidden template sheet between two months (same header, sample row 12345)"),
+    Case("s07_monthly_columns_moved.xlsx", [("甲公司", 100), ("乙公司", 200), ("丙公司", 350), ("丁公司", 400)],
+         1050, 1050, 4, sheets=["1月", "1月", "2月", "2月"], sheets_read=["1月", "2月"], title_rows=None,
+         products=["A型", "B型", "A型", "C型"],
+         dates=[T("2024-01-05"), T("2024-01-20"), T("2024-02-03"), T("2024-02-25")],
+         comment="the 2月 sheet has a title row and its columns in another order: combined by header name; "
+                 "title_rows for several sheets is not asserted (spec silent)"),
     Case("s04_two_regions.xlsx", [("丙公司", 300), ("丁公司", 400), ("戊公司", 500)], 1200, 1200, 3,
          options={"sheet": "华南"}, sheets=[], sheets_read=["华南"]),
     Case("s04_two_regions.xlsx", [("甲公司", 1000), ("乙公司", 2000)], 3000, 3000, 2,
@@ -232,6 +243,8 @@ CASES: list[Case] = [
     Case("c21_excel_text_formula_ids.csv", [("甲公司", 100), ("乙公司", 250)], 350, 350, 2,
          order_ids=["00123", "00124"],
          comment='ERP CSV writes ids as ="00123" so Excel keeps the leading zeros: the id is 00123'),
+    Case("c23_mac_cr_line_endings.csv", [("甲公司", 150), ("乙公司", 275)], 425, 425, 2, delimiter=",",
+         comment="old 'CSV (Macintosh)' export: lines end with a bare CR"),
     Case("c15_commas.txt", [("甲公司", 640), ("乙公司", 1000)], 1640, 1640, 2, delimiter=","),
     # ------------------------------------------------------------ title rows and headers
     Case("h01_title_rows.xlsx", [("甲公司", 1000), ("乙公司", 1500), ("丙公司", 700)], 3200, 3200, 4,
@@ -255,6 +268,10 @@ CASES: list[Case] = [
     Case("h10_title_rows_one_sale.csv", [("甲公司", 1234.5)], 1234.5, 1234.5, 1, header_row=5, title_rows=4,
          delimiter=",", comment="found by the property test: two title lines, blank lines, then a header and "
                                 "ONE sale (fewer comma lines than title lines)"),
+    Case("h11_xuhao_column.csv", [("甲公司", 100), ("乙公司", 250), ("丙公司", 380)], 730, 730, 4,
+         [(5, "total", 730)], stated=730, comment="a leading 序号 column; the total label sits in it"),
+    Case("h12_required_star_headers.csv", [("甲公司", 610), ("乙公司", 390)], 1000, 1000, 2,
+         comment="headers from an ERP import template mark required fields with '*' (日期*, 客户名称*, 金额*)"),
     Case("h07_summary_block_above.csv", [("甲公司", 1000), ("乙公司", 1200), ("丙公司", 2000)], 4200, 4200, 3,
          header_row=5, title_rows=4, comment="a small summary block (客户数/金额) above the real header"),
     Case("h07_summary_block_above.csv", [("甲公司", 1000), ("乙公司", 1200), ("丙公司", 2000)], 4200, 4200, 3,
@@ -278,6 +295,8 @@ CASES: list[Case] = [
          title_rows=2, comment="BIFF8 with a title, a blank row, 小计 lines repeating the customer, 合计"),
     Case("h08_merged_title.xlsx", [("甲公司", 700), ("乙公司", 1300)], 2000, 2000, 2, header_row=2, title_rows=1,
          comment="the title is merged over A1:D1"),
+    Case("f11_xls_hidden_sheet.xls", [("甲公司", 420), ("乙公司", 580)], 1000, 1000, 2, sheets=[],
+         sheets_read=["明细"], sheets_skipped={"旧数据": "隐藏"}, comment="a hidden sheet in a BIFF8 workbook"),
     # ------------------------------------------------------------ values
     Case("v01_dates_mixed.xlsx",
          [("甲公司", 100), ("乙公司", 110), ("丙公司", 120), ("丁公司", 130), ("戊公司", 140), ("己公司", 150),
@@ -338,6 +357,10 @@ CASES: list[Case] = [
     Case("v13_mac_1904_dates.xlsx", [("甲公司", 310), ("乙公司", 420)], 730, 730, 2,
          dates=[T("2024-03-05"), T("2024-03-06")],
          comment="a Mac workbook with the 1904 date system: serials are 1462 days smaller"),
+    Case("v14_excel_error_values.xlsx", [("甲公司", 100), ("丁公司", 250)], 350, 350, 4,
+         [(3, "amount", None), (4, "amount", None)],
+         comment="cached Excel errors #N/A and #DIV/0! in the amount column: 金额无法解析 (a stored result "
+                 "that is an error, not a formula without a stored value)"),
     Case("k03_latin_case_width.csv",
          [("Acme Ltd", 100), ("ACME LTD", 200), ("Acme  Ltd", 330), ("Ａｃｍｅ Ltd", 440), ("Beta Co", 550)],
          1620, 1620, 5, distinct_customers=2,
@@ -370,16 +393,21 @@ CASES: list[Case] = [
 
 REFUSED: list[Refused] = [
     Refused("s03_no_sales_sheet.xlsx", [("s03_no_sales_sheet.xlsx",), ("封面",), ("说明",), ("--sheet", "--columns")]),
-    Refused("c03_empty.csv", [("c03_empty.csv",), ("空",), ("empty",)]),
+    Refused("c03_empty.csv", [("c03_empty.csv",), ("空",), ("empty",), ("导出", "export")]),
+    Refused("c22_bom_only.csv", [("c22_bom_only.csv",), ("空",), ("empty",)],
+            comment="three BOM bytes and nothing else: as empty as a 0-byte file"),
     Refused("f05_really_html.xls", [("f05_really_html.xls",), ("HTML", "html", "网页"), (".xlsx",)],
             comment="spec: refused, saying it is an HTML page and to open and save it as .xlsx"),
-    Refused("f06_password.xlsx", [("f06_password.xlsx",), ("密码",), ("password",)]),
+    Refused("f06_password.xlsx", [("f06_password.xlsx",), ("密码",), ("password",),
+                                  ("去掉密码", "取消密码", "删除密码", "remove the password", "without a password")]),
     Refused("f07_unsupported.pdf", [("f07_unsupported.pdf",), ("xlsx", "csv")]),
     Refused("f08_does_not_exist.csv", [("f08_does_not_exist.csv",), ("找不到", "不存在"),
                                        ("not found", "does not exist", "no such")],
             comment="not generated on purpose: a missing file"),
-    Refused("m10_missing_customer.csv", [("m10_missing_customer.csv",), ("customer",), ("--columns",)]),
-    Refused("m06_missing_amount.csv", [("m06_missing_amount.csv",), ("amount",), ("--columns",)]),
+    Refused("m10_missing_customer.csv", [("m10_missing_customer.csv",), ("customer",), ("--columns",),
+                                         ("日期, 产品, 金额",)], comment="the message lists the columns found"),
+    Refused("m06_missing_amount.csv", [("m06_missing_amount.csv",), ("amount",), ("--columns",),
+                                       ("日期, 客户, 产品, 备注",)], comment="the message lists the columns found"),
 ]
 
 # Five readable files run through `python -m cvwork.cli check FILE`.

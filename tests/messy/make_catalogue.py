@@ -281,6 +281,15 @@ def totals() -> None:
         "2024-04-03,丙公司,C型,500",
         "合计（共3笔）,,,3500",
     ])
+    xlsx("t22_footer_after_total.xlsx", [sheet("Sheet1", [
+        HDR,
+        [D(2024, 12, 5), "甲公司", "A型", 1600],
+        [D(2024, 12, 6), "乙公司", "B型", 2400],
+        [None, "合计", None, 4000],
+        [],
+        ["制表人：张三    审核：李四"],
+        ["打印时间：2024-12-31 10:00"],
+    ])])
     xlsx("t15_zongji_fullwidth.xlsx", [sheet("Sheet1", [
         HDR,
         [D(2024, 11, 1), "甲公司", "A型", 800],
@@ -318,6 +327,11 @@ def sheets() -> None:
         sheet("1月", [HDR, [D(2024, 1, 8), "甲公司", "A型", 640]]),
         sheet("模板", [HDR, [D(2000, 1, 1), "示例客户", "示例", 12345]], hidden="veryHidden"),
         sheet("2月", [HDR, [D(2024, 2, 8), "乙公司", "B型", 360]]),
+    ])
+    xlsx("s07_monthly_columns_moved.xlsx", [
+        sheet("1月", [HDR, [D(2024, 1, 5), "甲公司", "A型", 100], [D(2024, 1, 20), "乙公司", "B型", 200]]),
+        sheet("2月", [["2月销售明细"], ["客户", "日期", "金额", "产品"],
+                     ["丙公司", D(2024, 2, 3), 350, "A型"], ["丁公司", D(2024, 2, 25), 400, "C型"]]),
     ])
     xlsx("s03_no_sales_sheet.xlsx", [
         sheet("封面", [["XX公司2024年度经营报告"], ["编制: 财务部"]]),
@@ -423,6 +437,9 @@ def csvs() -> None:
         '="00123",2024-05-01,甲公司,100',
         '="00124",2024-05-02,乙公司,250',
     ])
+    (OUT / "c22_bom_only.csv").write_bytes(b"\xef\xbb\xbf")
+    (OUT / "c23_mac_cr_line_endings.csv").write_bytes(
+        "日期,客户,产品,金额\r2024-06-10,甲公司,A型,150\r2024-06-11,乙公司,B型,275\r".encode("utf-8"))
     text("c15_commas.txt", [
         "日期,客户,产品,金额",
         "2024-05-01,甲公司,A型,640",
@@ -501,6 +518,18 @@ def headers() -> None:
         "日期,客户,产品,金额",
         "2024-12-30,甲公司,A型,1234.50",
     ])
+    text("h11_xuhao_column.csv", [
+        "序号,日期,客户,产品,金额",
+        "1,2024-05-01,甲公司,A型,100",
+        "2,2024-05-02,乙公司,B型,250",
+        "3,2024-05-03,丙公司,C型,380",
+        "合计,,,,730",
+    ])
+    text("h12_required_star_headers.csv", [
+        "日期*,客户名称*,产品,金额*",
+        "2024-05-04,甲公司,A型,610",
+        "2024-05-05,乙公司,B型,390",
+    ])
     text("h07_summary_block_above.csv", [
         "汇总",
         "客户数,3",
@@ -514,19 +543,25 @@ def headers() -> None:
 
 
 # ---------------------------------------------------------------- formats
-def xls(name: str, title: str, rows: list) -> None:
-    """A legacy BIFF8 workbook written with xlwt (dev-only dependency)."""
+def xls(name: str, title: str, rows: list, before: tuple = ()) -> None:
+    """A legacy BIFF8 workbook written with xlwt (dev-only dependency); *before* is a list of
+    (title, rows) written as hidden sheets ahead of the visible one."""
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
-    ws = book.add_sheet(title)
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if isinstance(value, dt.datetime):
-                ws.write(r, c, value, date_style)
-            elif value is not None:
-                ws.write(r, c, value)
+    for sheet_title, sheet_rows, hidden in [(t, r, True) for t, r in before] + [(title, rows, False)]:
+        ws = book.add_sheet(sheet_title)
+        if hidden:
+            ws.visibility = 1
+        for r, row in enumerate(sheet_rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.datetime):
+                    ws.write(r, c, value, date_style)
+                elif value is not None:
+                    ws.write(r, c, value)
+    if before:
+        book.active_sheet = len(before)
     book.save(str(OUT / name))
 
 
@@ -547,6 +582,9 @@ def formats() -> None:
         [D(2024, 9, 4), "乙公司", "A型", 1000],
         [None, "乙公司", "小计", 1000],
         [None, "合计", None, 1750]])
+    xls("f11_xls_hidden_sheet.xls", "明细", [HDR, [D(2024, 9, 9), "甲公司", "A型", 420],
+                                           [D(2024, 9, 10), "乙公司", "B型", 580]],
+        before=[("旧数据", [HDR, [D(2023, 1, 1), "旧客户", "A型", 99999]])])
     text("f08_really_tsv.xls", [
         "单据日期\t客户名称\t货品名称\t价税合计",
         "2024-09-05\t甲公司\tA型\t880",
@@ -699,6 +737,13 @@ def values() -> None:
     mac.epoch = CALENDAR_MAC_1904
     mac.save(OUT / "v13_mac_1904_dates.xlsx")
     _fix_zip_times(OUT / "v13_mac_1904_dates.xlsx")
+    xlsx("v14_excel_error_values.xlsx", [sheet("Sheet1", [
+        HDR,
+        [D(2024, 6, 1), "甲公司", "A型", 100],
+        [D(2024, 6, 2), "乙公司", "B型", "#N/A"],
+        [D(2024, 6, 3), "丙公司", "C型", "#DIV/0!"],
+        [D(2024, 6, 4), "丁公司", "A型", 250],
+    ])])
     xlsx("v07_merged_customer.xlsx", [sheet("Sheet1", [
         ["客户", "日期", "产品", "金额"],
         ["甲公司", D(2024, 6, 1), "A型", 100],
