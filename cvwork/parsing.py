@@ -22,6 +22,7 @@ def _texts(values: "pd.Series") -> "pd.Series":
     """Cells as NFKC text without spaces or thousands separators."""
     text = values.astype(str).str.normalize("NFKC")
     text = text.str.replace("\u2212", "-", regex=False).str.replace("\u2013", "-", regex=False)
+    text = text.str.replace(r'^="(.*)"$', r"\1", regex=True)          # Excel's ="1200" text trick
     return text.str.replace(r"[\s,\u200b-\u200f\ufeff']", "", regex=True)
 
 

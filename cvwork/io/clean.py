@@ -158,6 +158,7 @@ def _clean_text(col: "pd.Series", zero_width: bool = True) -> "pd.Series":
             lookup[v] = str(int(v))
         else:
             text = (_ZERO_WIDTH.sub("", str(v)) if zero_width else str(v)).strip()
+            text = text[2:-1] if text.startswith('="') and text.endswith('"') else text   # Excel's ="00123"
             text = text if _ZERO_WIDTH.sub("", text).strip() else ""
             lookup[v] = text if text else None
     return col.map(lookup).astype("string")

@@ -293,8 +293,8 @@ def _text(path: Path, encoding: str | None) -> Source:
     if delim is None:
         source.grids.append(_aligned(text))
         return source
-    counts = [_split_count(line, delim) + 1 for line in head if line.strip()]
-    width = max(set(counts), key=counts.count) if counts else 1   # the usual width; longer lines are checked
+    counts = [c for c in (_split_count(line, delim) + 1 for line in head if line.strip()) if c > 1] or [1]
+    width = max(set(counts), key=lambda c: (counts.count(c), c))   # the usual width; longer lines are checked
     grid = _fast_csv(path, encoding, delim, width, _line_count(text))
     if grid is None:
         grid = _careful_csv(text, delim, width)
