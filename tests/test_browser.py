@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -25,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_labels import canonical_english
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -33,7 +33,6 @@ SHOTS = ROOT / "build" / "browser"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 LESSON_TIMEOUT = 240      # seconds for Run All of one lesson
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed "
                                 "(apt-get install chromium); the browser test never downloads one")
@@ -117,31 +116,29 @@ OPEN_AND_RUN = """async (path) => {
   await panel.context.ready;
   await panel.sessionContext.ready;
   app.shell.activateById(panel.id);
-  window.cvworkPanel = panel;
-  window.cvworkDone = false;
-  app.commands.execute('notebook:run-all-cells').then(() => { window.cvworkDone = true; },
-                                                       () => { window.cvworkDone = true; });
+  window.cvwork = window.cvwork || {};
+  window.cvwork[path] = {panel, done: false};
+  app.commands.execute('notebook:run-all-cells').then(() => { window.cvwork[path].done = true; },
+                                                       () => { window.cvwork[path].done = true; });
   return panel.content.model.cells.length;
 }"""
 
-STATE = """() => {
-  const panel = window.cvworkPanel;
-  const cells = Array.from(panel.content.model.cells);
-  const code = cells.filter(c => c.type === 'code');
-  const outputs = code.map(c => c.outputs.toJSON());
-  const errors = outputs.flat().filter(o => o.output_type === 'error')
-                        .map(o => o.ename + ': ' + o.evalue);
+STATE = """(path) => {
+  const {panel, done} = window.cvwork[path];
+  const code = Array.from(panel.content.model.cells).filter(c => c.type === 'code');
+  const errors = code.map(c => c.outputs.toJSON()).flat().filter(o => o.output_type === 'error')
+                     .map(o => o.ename + ': ' + o.evalue);
   const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  return {done: window.cvworkDone, status: kernel ? kernel.status : 'none', errors,
+  return {done, status: kernel ? kernel.status : 'none', errors,
           pending: code.filter(c => c.executionCount === null).length};
 }"""
 
-INSPECT = """() => {
-  const panel = window.cvworkPanel;
-  const cells = Array.from(panel.content.model.cells);
+INSPECT = """(path) => {
+  const panel = window.cvwork[path].panel;
+  window.jupyterapp.shell.activateById(panel.id);
   const texts = [];
   const widgetCells = [];
-  cells.forEach((c, i) => {
+  Array.from(panel.content.model.cells).forEach((c, i) => {
     if (c.type !== 'code') return;
     if (c.sharedModel.getSource().includes('interact(')) widgetCells.push(i);
     for (const o of c.outputs.toJSON()) {
@@ -155,43 +152,40 @@ INSPECT = """() => {
 }"""
 
 
-def _mark(page, index: int, name: str) -> None:
-    page.evaluate("""([i, name]) => {
-      const panel = window.cvworkPanel;
-      const node = panel.content.widgets[i].node;
+def _mark(page, path: str, index: int, name: str) -> None:
+    page.evaluate("""([path, i, name]) => {
+      const node = window.cvwork[path].panel.content.widgets[i].node;
       node.setAttribute('data-cvwork', name);
       node.scrollIntoView({block: 'start'});
-    }""", [index, name])
+    }""", [path, index, name])
 
 
-def _close(page) -> bool:
+def _close(page, path: str) -> bool:
     """Shut the lesson's kernel and close it unsaved; True if it was still unsaved (never written)."""
-    return page.evaluate("""async () => {
-      const panel = window.cvworkPanel;
+    return page.evaluate("""async (path) => {
+      const panel = window.cvwork[path].panel;
       const unsaved = panel.context.model.dirty;
       panel.context.model.dirty = false;
       await panel.sessionContext.shutdown();
       panel.dispose();
+      delete window.cvwork[path];
       return unsaved;
-    }""")
+    }""", path)
 
 
-def _run(page, path: Path) -> dict:
-    page.evaluate(OPEN_AND_RUN, f"notebooks/{path.name}")
+def _wait(page, path: str) -> dict:
     deadline = time.monotonic() + LESSON_TIMEOUT
     while True:
-        state = page.evaluate(STATE)
-        if state["errors"]:
-            return state
-        if state["done"] and state["pending"] == 0 and state["status"] == "idle":
+        state = page.evaluate(STATE, path)
+        if state["errors"] or (state["done"] and state["pending"] == 0 and state["status"] == "idle"):
             return state
         if time.monotonic() > deadline:
-            pytest.fail(f"{path.name}: Run All not finished in {LESSON_TIMEOUT} s ({state})")
+            pytest.fail(f"{path}: Run All not finished in {LESSON_TIMEOUT} s ({state})")
         time.sleep(1)
 
 
 def _move_first_slider(page, stem: str) -> tuple[str, str] | None:
-    cell = page.locator("[data-cvwork=widget]")
+    cell = page.locator("[data-cvwork=widget]").last
     sliders = cell.locator(".widget-slider .noUi-target, .widget-hslider .noUi-target")
     if sliders.count() == 0:
         return None
@@ -219,36 +213,51 @@ def _move_first_slider(page, stem: str) -> tuple[str, str] | None:
     return before, after
 
 
+def _check(page, path: str, state: dict) -> list[str]:
+    """What a learner would see wrong in one finished lesson; leaves screenshots behind."""
+    name, stem = Path(path).name, Path(path).stem[:2]
+    problems = [f"{name}: error output {state['errors'][:2]}"] if state["errors"] else []
+    seen = page.evaluate(INSPECT, path)
+    problems += [f"{name} cell {i}: stray {t.strip()[:60]!r}" for i, t in seen["texts"] if "<function " in t]
+    if "Error displaying widget" in seen["html"]:
+        problems.append(f"{name}: Error displaying widget")
+    english = sorted({h for h in seen["headers"] if h in canonical_english()})
+    if english:
+        problems.append(f"{name}: English table headers {english[:6]}")
+    page.evaluate("""([path, stem]) => window.cvwork[path].panel.node.setAttribute('data-cvwork-lesson', stem)""",
+                  [path, stem])
+    tables = page.locator(f"[data-cvwork-lesson='{stem}'] .jp-OutputArea-output table")
+    if tables.count():
+        tables.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{stem}_table.png"))
+    if not seen["widgetCells"]:
+        return problems + [f"{name}: no 交互探索 widget cell"]
+    _mark(page, path, seen["widgetCells"][0], "widget")
+    moved = _move_first_slider(page, stem)
+    if moved is None:
+        page.screenshot(path=str(SHOTS / f"{stem}_widget.png"))
+    elif moved[0] == moved[1]:
+        problems.append(f"{name}: moving the first slider did not change the output")
+    return problems
+
+
 def test_every_lesson_runs_in_jupyterlab(page):
+    """Two lessons run at a time (two kernels), each checked and closed as soon as it is done."""
     problems: list[str] = []
-    for path in LESSONS:
-        stem, started = path.stem[:2], time.monotonic()
-        state = _run(page, path)
-        if state["errors"]:
-            problems.append(f"{path.name}: error output {state['errors'][:2]}")
-        seen = page.evaluate(INSPECT)
-        for index, text in seen["texts"]:
-            if "<function " in text:
-                problems.append(f"{path.name} cell {index}: stray {text.strip()[:60]!r}")
-        if "Error displaying widget" in seen["html"]:
-            problems.append(f"{path.name}: Error displaying widget")
-        english = [h for h in seen["headers"] if re.fullmatch(r"[a-z][a-z0-9_]*", h) and "_" in h]
-        if english:
-            problems.append(f"{path.name}: English table headers {sorted(set(english))[:6]}")
-        tables = page.locator(".jp-OutputArea-output table")
-        if tables.count():
-            tables.first.scroll_into_view_if_needed()
-            page.screenshot(path=str(SHOTS / f"{stem}_table.png"))
-        if seen["widgetCells"]:
-            _mark(page, seen["widgetCells"][0], "widget")
-            moved = _move_first_slider(page, stem)
-            if moved is not None and moved[0] == moved[1]:
-                problems.append(f"{path.name}: moving the first slider did not change the output")
-            if moved is None:
-                page.screenshot(path=str(SHOTS / f"{stem}_widget.png"))
-        else:
-            problems.append(f"{path.name}: no 交互探索 widget cell")
-        if not _close(page):
-            problems.append(f"{path.name}: the notebook was saved during the browser run (autosave?)")
-        print(f"{path.name}: {time.monotonic() - started:.0f} s")
+    paths = [f"notebooks/{p.name}" for p in LESSONS]
+    running = []
+    for path in paths[:2]:
+        page.evaluate(OPEN_AND_RUN, path)
+        running.append((path, time.monotonic()))
+    queue = paths[2:]
+    while running:
+        path, started = running.pop(0)
+        state = _wait(page, path)
+        problems += _check(page, path, state)
+        if not _close(page, path):
+            problems.append(f"{path}: the notebook was saved during the browser run (autosave?)")
+        print(f"{path}: {time.monotonic() - started:.0f} s")
+        if queue:
+            page.evaluate(OPEN_AND_RUN, queue[0])
+            running.append((queue.pop(0), time.monotonic()))
     assert not problems, "\n".join(problems)
