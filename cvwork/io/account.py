@@ -25,6 +25,7 @@ REASONS = {
     "quantity": "数量无法解析 (quantity is not a number)",
     "probability": "概率不在 0-100% 之间 (probability outside 0-100%)",
     "score": "评分不在 0-10 之间 (score outside 0-10)",
+    "no_answer": "未作答 (no score given)",
     "malformed": "行格式错误 (malformed line: stray quote or too many fields)",
 }
 TOTAL_CODES = ("total", "subtotal")

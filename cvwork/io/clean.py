@@ -63,7 +63,7 @@ def _apply_rules(frame, lines, grid: "Grid", spec: "Spec", header, scale):
         flag(totals.eq(kind), kind, first.where(first.notna(), frame[amt] if amt else first))
     for c, miss in missing.items():
         if c != spec.amount:
-            flag(miss, "customer" if c == "customer" else "key", frame[c])
+            flag(miss, {"customer": "customer", "score": "no_answer"}.get(c, "key"), frame[c])
     if amt:
         _flag_amounts(frame, amt, amount, grid, flag, lines, code.isna())
     _parse_columns(frame, spec, flag)
@@ -192,6 +192,22 @@ def canonical_customers(frame: "pd.DataFrame") -> "tuple[pd.DataFrame, pd.DataFr
     return frame, merged[["customer", "spellings", "rows"]].reset_index(drop=True)
 
 
+def _infer_numbers(frame: "pd.DataFrame", spec: "Spec") -> "pd.DataFrame":
+    """Other columns whose every value is a number become numbers (as
+    ``pandas.read_csv`` would do); names, ids, dates and text stay as they are."""
+    import pandas as pd
+
+    fixed = set(TEXT_COLUMNS + ID_COLUMNS) | set(spec.dates) | {"customer_raw", "sheet", "outcome"}
+    for name in frame.columns:
+        col = frame[name]
+        if name in fixed or col.dtype != object or not col.notna().any():
+            continue
+        numbers = pd.to_numeric(col, errors="coerce")
+        if numbers.notna().sum() == col.notna().sum():
+            frame[name] = numbers
+    return frame
+
+
 def _combine(source: "Source", spec: "Spec", parts, skipped) -> "pd.DataFrame":
     import pandas as pd
 
@@ -206,7 +222,7 @@ def _combine(source: "Source", spec: "Spec", parts, skipped) -> "pd.DataFrame":
     if "customer" in kept:
         kept, merged = canonical_customers(kept)
     first = [c for c in spec.first if c in kept.columns]
-    kept = kept[first + [c for c in kept.columns if c not in first]]
+    kept = _infer_numbers(kept[first + [c for c in kept.columns if c not in first]], spec)
     excluded = pd.DataFrame([row for _, p in parts for row in p.excluded],
                             columns=["sheet", "row", "code", "reason", "amount", "value"])
     excluded["amount"] = excluded["amount"].astype("float64")
