@@ -47,16 +47,17 @@ class MBGNBD(BGNBD):
     label = "MBG/NBD"
 
 
-def two_branch_ll(z: "np.ndarray", x, tx, t, w, shift: int, with_grad: bool = True):
+def two_branch_ll(z: "np.ndarray", x, tx, t, w, shift: int, with_grad: bool = True, distinct=None):
     """Weighted log-likelihood and its gradient in log-parameters z = log(r, alpha, a, b).
 
-    Terms that depend only on the integer x are computed once per distinct x.
+    Terms that depend only on the integer x are computed once per distinct x
+    (``distinct`` = ``np.unique(x, return_inverse=True)``, computed when not given).
     """
     import numpy as np
     from scipy.special import digamma
 
     r, alpha, a, b = np.exp(z)
-    ux, inv = np.unique(x, return_inverse=True)
+    ux, inv = distinct if distinct is not None else np.unique(x, return_inverse=True)
     ll, branch_a, la, lb = _branches(z, x, tx, t, shift, ux, inv)
     total = float(w @ ll)
     if not with_grad:
@@ -83,9 +84,10 @@ def fit_two_branch(cls, frequency, recency, T, weights=None) -> BGNBD:
     c = float(np.median(t[t > 0]))
     (ux, utx, ut, uw0), uw = compress(x, tx / c, t / c, w)
     uw = uw * uw0
+    distinct = np.unique(ux, return_inverse=True)
 
     def f(z):
-        total, grad = two_branch_ll(z, ux, utx, ut, uw, cls.shift)
+        total, grad = two_branch_ll(z, ux, utx, ut, uw, cls.shift, distinct=distinct)
         return -total, -grad
 
     result = fit_model(cls.label, NAMES, f, [0.5, 1.0, 0.8, 2.5], int(w.sum()), with_grad=True,

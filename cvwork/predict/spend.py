@@ -79,7 +79,7 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
     (6.25, 3.74, 15.44, 946)
     """
     import numpy as np
-    from scipy.special import gammaln
+    from scipy.special import digamma, gammaln
 
     x, m = _spend_data(frequency, monetary)
     rho = spend_frequency_correlation(x, m)
@@ -90,15 +90,20 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
     c = float(np.mean(m))
     ms = m / c
 
+    lm, lx = np.log(ms), np.log(x)
+
     def neg_ll(z):
         p, q, v = np.exp(z)
-        px = p * x
-        ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + (px - 1) * np.log(ms)
-              + px * np.log(x) - (px + q) * np.log(v + x * ms))
-        return -float(ll.sum())
+        px, lv = p * x, np.log(v + x * ms)
+        ll = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + (px - 1) * lm + px * lx - (px + q) * lv
+        dpq = digamma(px + q)
+        grad = np.array([(x * (dpq - digamma(px) + lm + lx - lv)).sum() * p,
+                         (dpq - digamma(q) + np.log(v) - lv).sum() * q,
+                         (q / v - (px + q) / (v + x * ms)).sum() * v])
+        return -float(ll.sum()), -grad
 
-    result = fit_model("Gamma-Gamma", ["p", "q", "v"], neg_ll, [1.0, 2.0, 1.0], len(x), scale={"v": c},
-                       ll_offset=-len(x) * np.log(c))
+    result = fit_model("Gamma-Gamma", ["p", "q", "v"], neg_ll, [1.0, 2.0, 1.0], len(x), with_grad=True,
+                       scale={"v": c}, ll_offset=-len(x) * np.log(c))
     return GammaGamma(**result.params, fit=result)
 
 
