@@ -161,7 +161,7 @@ def _clean_text(col: "pd.Series", zero_width: bool = True) -> "pd.Series":
             text = text[2:-1] if text.startswith('="') and text.endswith('"') else text   # Excel's ="00123"
             text = text if _ZERO_WIDTH.sub("", text).strip() else ""
             lookup[v] = text if text else None
-    return col.map(lookup).astype("string")
+    return col.map(lookup).astype("str")
 
 
 def customer_keys(names: "pd.Series") -> "pd.Series":
@@ -185,7 +185,7 @@ def canonical_customers(frame: "pd.DataFrame") -> "tuple[pd.DataFrame, pd.DataFr
     counts = pd.DataFrame({"key": key, "raw": raw}).groupby(["key", "raw"], sort=False).size()
     counts = counts.reset_index(name="rows").sort_values("rows", ascending=False, kind="stable")
     display = counts.drop_duplicates("key").set_index("key")["raw"]
-    frame = frame.assign(customer=key.map(display).astype("string"), customer_raw=raw)
+    frame = frame.assign(customer=key.map(display).astype("str"), customer_raw=raw)
     merged = counts.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
                                                    variants=("raw", "size"), rows=("rows", "sum"))
     merged = merged[merged["variants"] > 1].assign(customer=lambda m: m.index.map(display))
