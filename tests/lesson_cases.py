@@ -265,9 +265,13 @@ def verify_06(out_dir, nb):
 
 def verify_07(out_dir, nb):
     stages = pd.read_csv(out_dir / "lifecycle_stages.csv", encoding="utf-8-sig")
-    assert set(stages["stage"]) <= {"新客户", "活跃客户", "沉默客户", "流失客户"}   # no leads given
-    assert len(stages) == 5                                                  # the five GBK customers
-    assert "潜在客户" not in set(stages["stage"])
+    assert len(stages) == 5 and set(stages["stage"]) == {"沉默客户"}     # five GBK customers, all 270-356 days
+    calls = pd.read_csv(out_dir / "call_list.csv", encoding="utf-8-sig")
+    # 丁 (245,000 net) bought on 2025-03-02; its return on 2025-04-02 is not activity: 304 days, not 273
+    assert calls.loc[0, "customer"] == "丁公司" and calls.loc[0, "days_since_last"] == 304
+    text = outputs_text(nb)
+    assert "还没有完整的可观察期间：数据不足一年，流失无法判断" in text
+    assert "✅ 练习 07.1" in text and "✅ 练习 07.3" in text
 
 
 ALT_RUNS["06"] = Case(lambda tmp: {"survey_path": str(small_survey(tmp)), "trend_freq": "Q"}, verify_06)

@@ -171,3 +171,56 @@ def test_cohort_counts_give_sizes():
     counts = lc.cohort_counts(t)
     assert counts[0].to_dict() == {"2025-01": 2}                 # c only returned something: no cohort
     assert lc.cohort_retention(t).loc["2025-01", 2] == 0.5
+
+
+RETAIL = [  # InvoiceNo, InvoiceDate, Customer, Amount -- a retail export with times and C-cancellations
+    ("536001", "2024-01-02 10:15", "A", 100), ("581001", "2025-06-30 18:45", "A", 50),
+    ("536100", "2024-02-01 09:00", "B", 200), ("C581000", "2025-06-20 11:00", "B", -200),
+    ("579001", "2025-05-10 23:59", "C", 80), ("579002", "2025-05-11 00:01", "C", 20),
+    ("560001", "2024-10-01 12:00", "D", 300), ("C560001", "2024-10-01 12:30", "D", -300),
+    ("565001", "2024-12-01 08:00", "D", 150),
+    ("540001", "2024-03-01 14:00", "E", 500), ("555001", "2024-09-15 16:20", "E", 500),
+    ("545001", "2024-05-01 11:11", "F", 70),
+]
+
+
+def retail_csv(tmp_path):
+    path = tmp_path / "retail.csv"
+    pd.DataFrame(RETAIL, columns=["InvoiceNo", "InvoiceDate", "Customer", "Amount"]).to_csv(path, index=False)
+    return path
+
+
+def test_lesson_07_on_a_retail_file_with_times_and_cancellations(tmp_path):
+    """Second data set: as_of = 2025-07-01 (day after the last invoice).  By hand:
+    A bought on 2025-06-30 -> 活跃 (1 day); B's only purchase is 2024-02-01, the C-invoice of 2025-06-20 is no
+    activity -> 516 days, 流失; C first bought 2025-05-10 23:59 -> 新客户, again at 00:01 -> two purchase days, last 51 days ago;
+    D's 2024-10-01 order was cancelled the same day, so its purchase day is 2024-12-01 -> 212 days, 沉默;
+    E last 2024-09-15 -> 289 days, 沉默 (1,000 of revenue: first call); F 2024-05-01 -> 426 days, 流失.
+    Churn is observable from 2024-01-02 + 365 = 2025-01-01: Q1 2025 B goes 沉默 -> 流失; Q2 C is new,
+    F churns, A (流失 since 2025-01-01) comes back."""
+    import nbformat
+    import papermill as pm
+    from lesson_cases import outputs_text
+
+    nbs = Path(__file__).resolve().parents[1] / "notebooks"
+    out_dir, done = tmp_path / "out", tmp_path / "07.ipynb"
+    pm.execute_notebook(str(nbs / "07_lifecycle_stages.ipynb"), str(done), cwd=str(nbs), kernel_name="python3",
+                        progress_bar=False, parameters={"input_path": str(retail_csv(tmp_path)), "leads_path": None,
+                                                        "output_dir": str(out_dir)})
+    stages = pd.read_csv(out_dir / "lifecycle_stages.csv", encoding="utf-8-sig").set_index("customer")
+    assert stages["stage"].to_dict() == {"A": "活跃客户", "B": "流失客户", "C": "新客户", "D": "沉默客户",
+                                         "E": "沉默客户", "F": "流失客户"}
+    assert stages["days_since_last"].to_dict() == {"A": 1, "B": 516, "C": 51, "D": 212, "E": 289, "F": 426}
+    assert stages.loc["B", "revenue"] == 0 and stages.loc["D", "revenue"] == 150
+    flow = pd.read_csv(out_dir / "churn_flow.csv", encoding="utf-8-sig")
+    assert flow[["new", "churned", "returned"]].values.tolist() == [[0, 1, 0], [1, 1, 1]]
+    text = outputs_text(nbformat.read(done, as_version=4))
+    assert "分析日期 2025-07-01（数据最后一天的次日）；客户 6 个" in text
+    assert "有 1 个客户在表里的最后一天只有退货或冲销" in text                        # B (C581000)
+    assert "“365 天没有购买”最早在 2025-01-01 才可能成立" in text
+    assert "2 个期间里新增 1 个客户、流失后回来 1 个、新流失 2 个，净变化 0 个" in text
+    assert "活跃客户 1 个，与第 1 节的表一致" in text
+    assert "数据里没有销售员一列" in text
+    calls = pd.read_csv(out_dir / "call_list.csv", encoding="utf-8-sig")
+    assert calls["customer"].tolist() == ["E", "D"]
+    assert "✅ 练习 07.1" in text and "✅ 练习 07.3" in text

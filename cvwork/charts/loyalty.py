@@ -43,18 +43,21 @@ def nps_band(trend: "pd.DataFrame", *, x: str = "period", title: str = "NPS 趋�
 
 
 def cohort_heatmap(matrix: "pd.DataFrame", *, title: str = "按首购月份的留存率", max_age: int = 12,
-                   ax: "Axes | None" = None) -> "Figure":
-    """Cohorts (rows) x periods since first purchase (columns), as shares."""
+                   sizes: "pd.Series | None" = None, ax: "Axes | None" = None) -> "Figure":
+    """Cohorts (rows) x periods since first purchase (columns), as shares; with
+    ``sizes`` (customers per cohort) each row label reads ``2024-01（85 户）``."""
     shown = matrix.loc[:, [c for c in matrix.columns if c <= max_age]]
-    return _heatmap(shown, title=title, xlabel="首购后第几个月", ylabel="首购月份", ax=ax,
+    if sizes is not None:
+        shown = shown.rename(index=lambda c: f"{c}（{int(sizes.get(c, 0))} 户）")
+    return _heatmap(shown, title=title, xlabel="首购后第几个月", ylabel="首购月份（客户数）", ax=ax,
                     figsize=(10, 0.32 * len(shown) + 1.5), annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1,
                     cbar=False, annot_kws={"fontsize": 7})
 
 
 def stage_area(counts: "pd.DataFrame", *, title: str = "各生命周期阶段的客户数", ax: "Axes | None" = None) -> "Figure":
-    """Stacked bars of customers per stage at each date."""
+    """Stacked bars of customers per stage at each analysis date (labelled as the date)."""
     fig, ax = _axes(ax, (9, 4.5))
-    labels = [f"{d:%Y-%m}" for d in counts.index]
+    labels = [f"{d:%Y-%m-%d}" for d in counts.index]
     bottom = None
     for stage in counts.columns:
         ax.bar(labels, counts[stage], bottom=bottom, color=STAGE_COLORS.get(stage, PALETTE[1]), label=stage)
@@ -64,3 +67,38 @@ def stage_area(counts: "pd.DataFrame", *, title: str = "各生命周期阶段的
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
+
+
+def churn_flow_bars(flow: "pd.DataFrame", *, title: str = "每季度的客户流动", ax: "Axes | None" = None) -> "Figure":
+    """New and returning customers up, newly churned customers down, per period of
+    :func:`cvwork.lifecycle.churn_flow`, each bar labelled with its count."""
+    fig, ax = _axes(ax, (9, 4.5))
+    ax.set_title(title)
+    if flow.empty:
+        ax.text(0.5, 0.5, "数据不足一年，还无法观察流失", ha="center", va="center", transform=ax.transAxes)
+        ax.axis("off")
+        return fig
+    names = [_period_name(a, b) for a, b in zip(flow["period_start"], flow["period_end"])]
+    x = range(len(names))
+    ax.bar(x, flow["new"], color=STAGE_COLORS["新客户"], label="新增客户")
+    ax.bar(x, flow["returned"], bottom=flow["new"], color=STAGE_COLORS["活跃客户"], label="流失后回来")
+    ax.bar(x, -flow["churned"], color=PALETTE[4], label="新流失（满一年未购买）")
+    for i, row in enumerate(flow.itertuples()):
+        ax.text(i, row.new + row.returned, f"+{row.new + row.returned}", ha="center", va="bottom", fontsize=10)
+        ax.text(i, -row.churned, f"-{row.churned}", ha="center", va="top", fontsize=10)
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xticks(list(x), names)
+    ax.set_ylabel("客户数")
+    ax.set_title(title)
+    low, high = -flow["churned"].max(), (flow["new"] + flow["returned"]).max()
+    ax.set_ylim(1.25 * min(low, 0) - 1, 1.5 * max(high, 0) + 1)
+    ax.legend(frameon=False, loc="upper center", ncol=3)
+    return fig
+
+
+def _period_name(start: "pd.Timestamp", end: "pd.Timestamp") -> str:
+    """2025Q1 for a whole calendar quarter, else the two dates."""
+    quarter = start.to_period("Q")
+    if start == quarter.start_time.normalize() and end == quarter.end_time.normalize():
+        return str(quarter)
+    return f"{start:%Y-%m-%d}~{end:%m-%d}"
