@@ -256,13 +256,16 @@ def weighted_forecast(opps: "pd.DataFrame", as_of: str, period: str = "Q", horiz
     return table
 
 
-def forecast_calls(opps: "pd.DataFrame", as_of: str, period: str = "Q", horizon_months: int = 3) -> "pd.DataFrame":
+def forecast_calls(opps: "pd.DataFrame", as_of: str, period: str = "Q", horizon_months: int = 3,
+                   calibrated: Mapping[str, float] | None = None) -> "pd.DataFrame":
     """The three numbers a manager reports for the period containing ``as_of``,
     each unweighted (``amount``) and weighted (``weighted``, amount x probability):
 
     承诺 (commit) = won in the period so far + commit deals due in the period;
     最佳情形 (best case) = commit + best-case deals; 全部加权 (all) = + pipeline.
     Won deals count in full in both columns; overdue and lost deals never count.
+    Given ``calibrated`` stage probabilities, ``weighted_calibrated`` weighs the
+    same deals with them (the categories stay those of the CRM probabilities).
     """
     import pandas as pd
 
@@ -271,14 +274,21 @@ def forecast_calls(opps: "pd.DataFrame", as_of: str, period: str = "Q", horizon_
     span = pd.Timestamp(as_of).to_period(period)
     won = (cats == "已成交") & (opps["closed"].dt.to_period(period) == span)
     due = opps["expected_close"].dt.to_period(period) == span
+    won_amount = float(opps["amount"][won].sum())
+    other = opps["stage"].map(calibrated) if calibrated is not None else None
+    if other is not None:
+        _check_probability(opps[due & cats.isin(["承诺", "最佳", "管道"])], other[due & cats.isin(["承诺", "最佳", "管道"])])
     rows = []
     for name, counted in (("承诺", ["承诺"]), ("最佳情形", ["承诺", "最佳"]), ("全部加权", ["承诺", "最佳", "管道"])):
-        open_part = cats.isin(counted) & due
-        amount = opps["amount"][won].sum() + opps["amount"][open_part].sum()
-        weighted = opps["amount"][won].sum() + (opps["amount"] * opps["probability"])[open_part].sum()
-        rows.append((name, "已成交 + " + " + ".join(counted), int(won.sum() + open_part.sum()), float(amount),
-                     float(weighted)))
-    return pd.DataFrame(rows, columns=["call", "includes", "deals", "amount", "weighted"]).assign(period=str(span))
+        part = cats.isin(counted) & due
+        row = [name, "已成交 + " + " + ".join(counted), str(span), int(won.sum() + part.sum()),
+               won_amount + float(opps["amount"][part].sum()),
+               won_amount + float((opps["amount"] * opps["probability"])[part].sum())]
+        if other is not None:
+            row.append(won_amount + float((opps["amount"] * other)[part].sum()))
+        rows.append(row)
+    cols = ["call", "includes", "period", "deals", "amount", "weighted"]
+    return pd.DataFrame(rows, columns=cols + (["weighted_calibrated"] if other is not None else []))
 
 
 def overdue_deals(opps: "pd.DataFrame", as_of: str, owner: str = "owner") -> "pd.DataFrame":

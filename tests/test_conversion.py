@@ -191,3 +191,11 @@ def test_outcome_from_a_crm_stage_column():
     # a "Closed Lost" row in the stage history is an outcome, not a stage: skipped
     h = pd.DataFrame({"opportunity_id": ["a", "a", "b"], "stage": ["线索", "Closed Lost", "线索"]})
     assert funnel.stage_depth(h, STAGES).to_dict() == {"a": 0, "b": 0}
+
+
+def test_calls_weighted_with_calibrated_probabilities_keep_the_crm_categories():
+    o = pipeline(SPELLINGS["中文"])
+    calls = fc.forecast_calls(o, "2026-01-01", calibrated={"方案": 0.1, "谈判": 0.2, "赢单": 1.0}).set_index("call")
+    # c (commit, 200) and b (best case, 80) keep their categories; weights 0.2 and 0.1 -> 40 and 8
+    assert calls.loc["承诺", ["amount", "weighted", "weighted_calibrated"]].tolist() == [200.0, 120.0, 40.0]
+    assert calls.loc["最佳情形", ["amount", "weighted", "weighted_calibrated"]].tolist() == [280.0, 152.0, 48.0]
