@@ -187,3 +187,28 @@ def test_predicted_clv_is_lesson_03_formula():
     cost = [0.0] + [0.7 * spend] * 24                            # R - C = margin x revenue
     assert value == pytest.approx(discounted_clv(revenue, cost, 1.1 ** (1 / 12) - 1))
     assert value == pytest.approx(sum(0.3 * spend / 1.1 ** (k / 12) for k in range(1, 25)))
+
+
+def test_saved_model_round_trips_through_json(models):
+    import json
+
+    bg = models["BG/NBD"]
+    back = pr.model_from_dict(json.loads(json.dumps(pr.model_to_dict(bg))))
+    assert back == bg and back.fit.se == bg.fit.se
+    np.testing.assert_allclose(back.expected_purchases(39, [2], [30.43], [38.86]), bg.expected_purchases(39, [2], [30.43], [38.86]))
+    assert pr.purchase_intervals(back, 39, [2], [30.43], [38.86], draws=50).equals(
+        pr.purchase_intervals(bg, 39, [2], [30.43], [38.86], draws=50))
+
+
+def test_tracking_errors_explain_the_b2b_over_prediction():
+    """The course's sales file, calibration = 2024: calibration fits, the holdout is over-predicted."""
+    log = load_sample("sales")
+    s = pr.rfm_summary(log, "2024-12-31", "2025-12-31")
+    bg = pr.fit_bgnbd(s["frequency"], s["recency"], s["T"])
+    total = bg.expected_purchases(52.14, s["frequency"], s["recency"], s["T"]).sum()
+    assert s["frequency_holdout"].sum() == 6282 and 0.25 < total / 6282 - 1 < 0.35
+    e = pr.tracking_errors(pr.tracking(log, s, bg, "2025-12-31"), "2024-12-31")
+    assert abs(e["calibration_error"]) < 0.05 and e["holdout_error"] > 0.2
+    assert e["last_window_excess"] > 0.1 and e["after"] < e["before"]       # a year-end peak, then less
+    groups = pr.holdout_comparison(s, bg)
+    assert (groups["predicted"] > groups["actual"]).all()

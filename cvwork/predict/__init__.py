@@ -13,7 +13,8 @@ errors, convergence) in ``.fit``.
 """
 from cvwork.predict.bgnbd import (BGNBD, MBGNBD, bgnbd_log_likelihood, expected_purchases, fit_bgnbd,
                                   fit_mbgnbd, prob_alive)
-from cvwork.predict.compare import MODELS, compare_models, fit_models, purchase_intervals, total_intervals
+from cvwork.predict.compare import (MODELS, compare_models, fit_models, model_from_dict, model_to_dict, purchase_intervals,
+                                    total_intervals)
 from cvwork.predict.core import FitResult, ModelWarning, fit_model
 from cvwork.predict.diagnostics import (count_probabilities, frequency_recency_grid, holdout_comparison,
                                         repeat_count_table, tracking_errors)
@@ -30,6 +31,6 @@ __all__ = [
     "fit_gamma_gamma", "fit_models", "bgnbd_log_likelihood", "pareto_log_likelihood", "prob_alive",
     "expected_purchases", "expected_spend", "expected_clv", "predicted_clv", "spend_frequency_correlation",
     "bgbb_expected", "sbg_survival", "rfm_summary", "purchase_days", "tracking", "compare_models",
-    "purchase_intervals", "total_intervals", "frequency_recency_grid", "holdout_comparison",
+    "purchase_intervals", "total_intervals", "model_to_dict", "model_from_dict", "frequency_recency_grid", "holdout_comparison",
     "count_probabilities", "repeat_count_table", "tracking_errors", "win_model_backtest",
 ]

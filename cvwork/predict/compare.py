@@ -91,3 +91,42 @@ def total_intervals(model, gg, summary: "pd.DataFrame", t: float, clv: Callable 
         lo, hi = np.quantile(sims, [(1 - level) / 2, (1 + level) / 2])
         out.append({"quantity": name, "estimate": float(point), "lower": float(lo), "upper": float(hi)})
     return pd.DataFrame(out)
+
+
+def model_to_dict(model) -> dict:
+    """A fitted model as plain JSON-ready data (kind, parameters, fit summary).
+
+    >>> from cvwork.predict import BGNBD
+    >>> model_to_dict(BGNBD(0.243, 4.414, 0.793, 2.426))["params"]
+    {'r': 0.243, 'alpha': 4.414, 'a': 0.793, 'b': 2.426}
+    """
+    from dataclasses import fields
+
+    params = {f.name: getattr(model, f.name) for f in fields(model) if f.name != "fit"}
+    out = {"kind": type(model).__name__, "params": params}
+    if model.fit is not None:
+        out["fit"] = {k: getattr(model.fit, k) for k in ("model", "log_likelihood", "se", "converged", "n")}
+        out["fit"]["cov_log"] = None if model.fit.cov_log is None else model.fit.cov_log.tolist()
+    return out
+
+
+def model_from_dict(data: dict):
+    """Rebuild a model saved with :func:`model_to_dict` (standard errors and intervals included).
+
+    >>> from cvwork.predict import BGNBD
+    >>> model_from_dict(model_to_dict(BGNBD(0.243, 4.414, 0.793, 2.426))) == BGNBD(0.243, 4.414, 0.793, 2.426)
+    True
+    """
+    import numpy as np
+
+    from cvwork.predict import BGBB, BGNBD, MBGNBD, SBG, GammaGamma, ParetoNBD
+    from cvwork.predict.core import FitResult
+
+    kinds = {c.__name__: c for c in (BGNBD, MBGNBD, ParetoNBD, BGBB, SBG, GammaGamma)}
+    if data.get("kind") not in kinds:
+        raise InputError(f"未知的模型类型 {data.get('kind')!r} (unknown model kind); 可选 (choose from): {', '.join(kinds)}")
+    fit = data.get("fit")
+    result = None if fit is None else FitResult(
+        fit["model"], dict(data["params"]), fit["log_likelihood"], fit["se"], fit["converged"], "loaded", fit["n"],
+        (), None if fit["cov_log"] is None else np.array(fit["cov_log"]))
+    return kinds[data["kind"]](**data["params"], fit=result)
