@@ -290,6 +290,27 @@ def totals() -> None:
         ["制表人：张三    审核：李四"],
         ["打印时间：2024-12-31 10:00"],
     ])])
+    text("t23_customer_named_total.csv", [
+        "Order Date,Customer Name,Product,Amount",
+        "2024-06-01,TotalEnergies China,Lubricant,1200",
+        "2024-06-02,Total Solutions Ltd,Service,800",
+        "2024-06-03,Acme Ltd,Widget,450",
+        ",Total:,,2450",
+    ])
+    text("t24_customer_names_with_labels.csv", [
+        "日期,客户,产品,金额",
+        "2024-06-01,小计餐饮管理有限公司,A型,1200",
+        "2024-06-02,合计通物流有限公司,B型,800",
+        "2024-06-03,甲公司,C型,450",
+        ",合计,,2450",
+    ])
+    text("t25_detail_equals_sum_above.csv", [
+        "日期,客户,产品,金额",
+        "2024-06-01,甲公司,A型,100",
+        "2024-06-02,乙公司,B型,200",
+        "2024-06-03,丙公司,C型,300",
+        "2024-06-04,丁公司,A型,600",
+    ])
     xlsx("t15_zongji_fullwidth.xlsx", [sheet("Sheet1", [
         HDR,
         [D(2024, 11, 1), "甲公司", "A型", 800],
@@ -332,6 +353,15 @@ def sheets() -> None:
         sheet("1月", [HDR, [D(2024, 1, 5), "甲公司", "A型", 100], [D(2024, 1, 20), "乙公司", "B型", 200]]),
         sheet("2月", [["2月销售明细"], ["客户", "日期", "金额", "产品"],
                      ["丙公司", D(2024, 2, 3), 350, "A型"], ["丁公司", D(2024, 2, 25), 400, "C型"]]),
+    ])
+    xlsx("s08_default_empty_sheets.xlsx", [
+        sheet("Sheet1", [HDR, [D(2024, 1, 2), "甲公司", "A型", 100], [D(2024, 1, 3), "乙公司", "B型", 250]]),
+        sheet("Sheet2", []), sheet("Sheet3", []),
+    ])
+    xlsx("s09_detail_plus_customer_summary.xlsx", [
+        sheet("明细", [HDR, [D(2024, 1, 2), "甲公司", "A型", 100], [D(2024, 1, 3), "乙公司", "B型", 250],
+                      [D(2024, 1, 4), "甲公司", "B型", 50]]),
+        sheet("按客户汇总", [["客户", "金额"], ["甲公司", 150], ["乙公司", 250]]),
     ])
     xlsx("s03_no_sales_sheet.xlsx", [
         sheet("封面", [["XX公司2024年度经营报告"], ["编制: 财务部"]]),
@@ -440,6 +470,16 @@ def csvs() -> None:
     (OUT / "c22_bom_only.csv").write_bytes(b"\xef\xbb\xbf")
     (OUT / "c23_mac_cr_line_endings.csv").write_bytes(
         "日期,客户,产品,金额\r2024-06-10,甲公司,A型,150\r2024-06-11,乙公司,B型,275\r".encode("utf-8"))
+    text("c24_comma_space.csv", [
+        "Date, Customer, Amount",
+        "2024-06-01, Acme Ltd, 100",
+        "2024-06-02, Beta Co, 250",
+    ])
+    one = ["单号,日期,客户,产品,金额"]
+    for i in range(1, 11):
+        product = '"B型 6寸' if i == 3 else "A型"     # one stray quote: would swallow every line below
+        one.append(f"SO{i:02d},2024-01-{i + 1:02d},客户{i},{product},{i * 100 + 7}")
+    text("c25_one_stray_quote_to_eof.csv", one)
     text("c15_commas.txt", [
         "日期,客户,产品,金额",
         "2024-05-01,甲公司,A型,640",
@@ -529,6 +569,14 @@ def headers() -> None:
         "日期*,客户名称*,产品,金额*",
         "2024-05-04,甲公司,A型,610",
         "2024-05-05,乙公司,B型,390",
+    ])
+    text("h13_query_conditions.csv", [
+        "销售明细表",
+        "日期：,2024-01-01 至 2024-12-31",
+        "客户：,全部",
+        "日期,客户,产品,金额",
+        "2024-01-02,甲公司,A型,100",
+        "2024-01-03,乙公司,B型,250",
     ])
     text("h07_summary_block_above.csv", [
         "汇总",
@@ -796,6 +844,11 @@ def customers_and_columns() -> None:
         "2024-11-03,甲公司,A型,500",
         "2024-11-04,乙公司,B型,700",
     ])
+    xlsx("m12_numeric_codes.xlsx", [sheet("Sheet1", [
+        ["日期", "单号", "客户编号", "金额"],
+        [D(2024, 1, 2), 20240001, 1001, 100],
+        [D(2024, 1, 3), 20240002, 1002, 250],
+    ])])
     text("m10_missing_customer.csv", [
         "日期,产品,金额",
         "2024-10-05,A型,100",
