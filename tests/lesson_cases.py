@@ -287,16 +287,32 @@ def verify_01(out_dir, nb):
     assert "✅ 练习 01.2" in outputs_text(nb)
 
 
+def with_authority(tmp_path):
+    """The sample opportunities plus a user-defined 1-5 'authority' column (met the decision maker?)."""
+    from pathlib import Path
+    opps = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "opportunities.csv", encoding="utf-8-sig")
+    opps["authority"] = opps["urgency"] % 5 + 1                          # any 1-5 column will do
+    path = tmp_path / "opportunities_with_authority.csv"
+    opps.to_csv(path, index=False, encoding="utf-8-sig")
+    return str(path)
+
+
 def verify_02(out_dir, nb):
     ranked = pd.read_csv(out_dir / "opportunity_ranking.csv", encoding="utf-8-sig")
     assert len(ranked) == 720                                           # all opportunities, not only open ones
-    need_only = (ranked["need_specificity"] - 1) / 4 * 100
-    assert ((ranked["score"] - need_only).abs() < 1e-9).all()           # the weight sits on one criterion
-    assert "✅ 练习 02.3" in outputs_text(nb)
+    need, authority = (ranked["need_specificity"] - 1) / 4 * 100, (ranked["authority"] - 1) / 4 * 100
+    assert ((ranked["score"] - (need + authority) / 2).abs() < 1e-9).all()   # equal weights on two criteria
+    assert ((ranked["expected_value"] - ranked["amount"] * ranked["probability"]).abs() < 1e-6).all()
+    stability = pd.read_csv(out_dir / "rank_stability.csv", encoding="utf-8-sig")
+    assert "决策权" in set(stability["criterion"]) and len(stability) == 12
+    text = outputs_text(nb)
+    assert "✅ 练习 02.3" in text and "+ 决策权" in text
 
 
 ALT_RUNS["01"] = Case(lambda tmp: {"industries": ["软件"], "min_employees": 100}, verify_01)
-ALT_RUNS["02"] = Case(lambda tmp: {"only_open": False, "weights": {"need_specificity": 1.0}, "high": 80}, verify_02)
+ALT_RUNS["02"] = Case(lambda tmp: {"opportunities_path": with_authority(tmp), "only_open": False, "high": 80,
+                                   "weights": {"need_specificity": 1.0, "authority": 1.0},
+                                   "custom_criteria": {"authority": ["决策权", 1, 5]}}, verify_02)
 
 
 def verify_11(out_dir, nb):
@@ -320,6 +336,7 @@ def verify_11(out_dir, nb):
     assert "这不是 CDNOW 数据，所以不和论文的数字比较" in text and "单位：元" in text
     assert "结论：校准期拟合得好，偏差出在校准期之后，而且 8 组里有 8 组被高估" in text and "既看不到校准期末的旺季" in text
     assert "未提供对照数据，跳过本节" in text
+    assert "⚠️ 复购次数与平均消费额的相关系数为 0.50" in text and "平均客单价也越高" in text   # spend grows with frequency
     assert "✅ 练习 11.2" in text and "✅ 练习 11.4" in text
 
 
