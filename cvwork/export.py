@@ -137,15 +137,16 @@ def write_workbook(tables: Mapping[str, "pd.DataFrame"], target: str | Path) -> 
     return target
 
 
-def tables_to_workbook(folder: str | Path, target: str | Path,
-                       order: list[str] | None = None) -> Path | None:
+def tables_to_workbook(folder: str | Path, target: str | Path, order: list[str] | None = None,
+                       first: Mapping[str, "pd.DataFrame"] | None = None) -> Path | None:
     """Collect every CSV a lesson wrote into ``folder`` into one workbook: the
-    tables named in ``order`` (default: the report order of ``SHEET_NAMES``)
-    first, the rest by name."""
+    ``first`` tables (e.g. a 摘要 sheet), then the tables named in ``order``
+    (default: the report order of ``SHEET_NAMES``), the rest by name."""
     csvs = {p.stem: p for p in Path(folder).glob("*.csv")}
     rank = {n: i for i, n in enumerate(order or SHEET_NAMES)}
     names = sorted(csvs, key=lambda n: (rank.get(n, len(rank)), n))
-    return write_workbook({n: read_table_csv(csvs[n]) for n in names}, target)
+    tables = {n: read_table_csv(csvs[n]) for n in names}
+    return write_workbook({**(first or {}), **tables} if tables else {}, target)
 
 
 def _write_sheet(sheet: Any, frame: "pd.DataFrame") -> None:

@@ -66,9 +66,7 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     >>> sheet_name("revenue_buckets"), sheet_name("a/b:c", taken=["a_b_c"])
     ('客户分段漏斗', 'a_b_c (2)')
     """
-    from cvwork.labels import label
-
-    base = _SHEET_ILLEGAL.sub("_", SHEET_NAMES.get(name) or label(name)).strip("'") or "表"
+    base = _SHEET_ILLEGAL.sub("_", SHEET_NAMES.get(name) or name).strip("'") or "表"
     lowered = {t.lower() for t in taken}
     candidate, i = base[:31], 1
     while candidate.lower() in lowered:

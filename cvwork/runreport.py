@@ -104,13 +104,32 @@ def run_one(lesson: Path, parameters: dict, name: str, out_root: Path, args: arg
         if args.format == "html":
             export_html(executed, work / f"{name}.html")
             executed.unlink()
-        tables_to_workbook(work, work / f"{name}.xlsx")
+        tables_to_workbook(work, work / f"{name}.xlsx", first={"summary": summary_table(lesson, parameters)})
         write_marker(work)
         return publish(work, out_root, name, args.overwrite)
     finally:
         with shielded():
             if work.exists():
                 shutil.rmtree(work)
+
+
+def summary_table(lesson: Path, parameters: dict) -> "object":
+    """The workbook's first sheet (摘要): which lesson, on which files, with which choices."""
+    import nbformat
+    import pandas as pd
+
+    from cvwork.cli import INPUT_PARAMS, KINDS
+
+    title = nbformat.read(lesson, as_version=4).cells[0].source.splitlines()[0].lstrip("# ").strip()
+    rows = [("报告 (report)", title)]
+    for key, value in parameters.items():
+        if key in INPUT_PARAMS:
+            rows.append((KINDS[INPUT_PARAMS[key]][1], Path(value).name if value else "未提供 (not given)"))
+        elif key == "product":
+            rows.append(("产品 (product)", "全部产品 (all)" if value is None else str(value)))
+        elif key != "output_dir" and value is not None:
+            rows.append((key, str(value)))
+    return pd.DataFrame(rows, columns=["项目", "内容"])
 
 
 def execute(lesson: Path, executed: Path, parameters: dict) -> None:

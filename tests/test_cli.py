@@ -37,9 +37,10 @@ def test_report_on_sample(sample_report):
     assert "客户分段漏斗" in html and "NPS" in html and "销售预测" in html
     assert "练习" not in html and "check(" not in html and "import pandas" not in html   # no code, no exercises
     book = pd.read_excel(folder / "12_capstone_report_XX产品.xlsx", sheet_name=None)
-    buckets = book["revenue_buckets"]
-    assert buckets["customers"].tolist() == [156, 379, 137, 97, 53]          # lesson 08's numbers
-    assert {"headline", "abc_summary", "rfm_segments", "clv_top10", "nps", "forecast"} <= set(book)
+    buckets = book["客户分段漏斗"]
+    assert buckets["客户数"].tolist() == [156, 379, 137, 97, 53]          # lesson 08's numbers
+    assert list(book)[:8] == ["摘要", "数据与对账", "头条数字", "客户分段漏斗", "ABC 汇总", "RFM 客户群", "客户价值前十", "NPS"]
+    assert "销售预测" in book
 
 
 def test_report_on_gbk_csv_with_other_products(tmp_path):
@@ -49,14 +50,15 @@ def test_report_on_gbk_csv_with_other_products(tmp_path):
     folder = tmp_path / "out" / "12_capstone_report_智能门锁"
     html = (folder / "12_capstone_report_智能门锁.html").read_text(encoding="utf-8")
     assert "未提供满意度调查，跳过本节" in html and "未提供商机表，跳过本节" in html
-    buckets = pd.read_excel(folder / "12_capstone_report_智能门锁.xlsx", sheet_name="revenue_buckets")
-    assert buckets["customers"].tolist() == [1, 1, 1, 0, 1]
+    buckets = pd.read_excel(folder / "12_capstone_report_智能门锁.xlsx", sheet_name="客户分段漏斗")
+    assert buckets["客户数"].tolist() == [1, 1, 1, 0, 1]
 
 
 def test_all_products_and_other_lesson(tmp_path):
     data = gbk_sales(tmp_path)
     run = cvwork("report", data, "--all-products", "--lesson", "08", "--format", "ipynb", "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
+    assert "智能门锁" in run.stderr and "门禁系统" in run.stderr        # the bar names the product
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["08_revenue_bucket_funnel_智能门锁", "08_revenue_bucket_funnel_门禁系统"]
     assert (tmp_path / "out" / names[0] / f"{names[0]}.ipynb").exists()
@@ -64,7 +66,7 @@ def test_all_products_and_other_lesson(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["report", "missing.xlsx"], "file not found"),
-    (["report", "broken.xlsx"], "cannot open the Excel file"),
+    (["report", "broken.xlsx"], "broken.xlsx"),
     (["report", SAMPLE, "--sheet", "汇总"], "no sheet named '汇总'"),
     (["report", SAMPLE, "--product", "不存在"], "product '不存在' not found"),
     (["report", SAMPLE, "--lesson", "99"], "no lesson 99"),
@@ -81,7 +83,8 @@ def test_bad_input_is_one_line_and_leaves_nothing(tmp_path, args, message):
 def test_lessons_lists_parameters():
     run = cvwork("lessons")
     assert run.returncode == 0
-    assert "08_revenue_bucket_funnel" in run.stdout and "product: str = \"XX产品\"" in run.stdout
+    assert "08_revenue_bucket_funnel    输入 (inputs): INPUT" in run.stdout
+    assert "09_funnel_conversion    输入 (inputs): --opportunities, --stage-history" in run.stdout
 
 
 def test_html_in_headless_chromium(sample_report, tmp_path):

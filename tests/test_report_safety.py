@@ -124,10 +124,14 @@ def test_excel_has_no_formula_and_ids_keep_digits(hostile_report):
     book = openpyxl.load_workbook(next(folder.glob("*.xlsx")))
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    assert book.sheetnames[:3] == ["数据与对账", "头条数字", "客户分段漏斗"]
+    assert book.sheetnames[:4] == ["摘要", "数据与对账", "头条数字", "客户分段漏斗"]
+    summary = {r[0].value: r[1].value for r in book["摘要"].iter_rows(min_row=2)}
+    assert summary["销售报表"] == "sales.csv" and summary["产品 (product)"] == IMG
+    assert summary["满意度调查"] == "未提供 (not given)" and summary["as_of"] == "2025-06-01"
     top = book["客户价值前十"]
     assert top["A1"].value == "客户"
-    assert [r[0].value for r in top.iter_rows(min_row=2)] == TOP10          # in value order, every digit kept
+    read_as = [n.strip() for n in TOP10]                    # the reader trims spaces and tabs around names
+    assert [r[0].value for r in top.iter_rows(min_row=2)] == read_as       # in value order, every digit kept
     headline = {r[0].value: r[1].value for r in book["头条数字"].iter_rows(min_row=2)}
     assert headline["客户数"] == len(TOP10 + OTHERS)                         # NA/None/null are customers
     csv = (folder / "clv_top10.csv").read_text(encoding="utf-8-sig")
@@ -265,7 +269,8 @@ def test_sixty_products_with_a_bad_name_and_a_failing_one(tmp_path):
     assert len(folders) == 59 and "08_revenue_bucket_funnel_p13" not in folders
     assert safe_filename(f"08_revenue_bucket_funnel_{BAD_PRODUCT}") in folders
     book = openpyxl.load_workbook(out / "08_revenue_bucket_funnel_p00" / "08_revenue_bucket_funnel_p00.xlsx")
-    assert book.active["A2"].value == "=1+1" and book.active["A2"].data_type == "s"
+    assert book.sheetnames == ["摘要", "t"]
+    assert book["t"]["A2"].value == "=1+1" and book["t"]["A2"].data_type == "s"
     capped = cvwork("report", data, "--lesson", "08", "--all-products", "--max-products", "3", "--format", "ipynb",
                     "--out", tmp_path / "capped", env=stub_env(tmp_path))
     assert capped.returncode == 0 and len(list((tmp_path / "capped").iterdir())) == 3
