@@ -21,7 +21,7 @@ from messy.cases import ANY, CASES, CLI_READABLE, REFUSED, SKIP, Case
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "messy" / "files"
 OTHER_READER_FILES = {"o01_opportunities_crm.csv", "o02_survey_cn.csv", "o03_survey_pingfen.xlsx",
-                      "o04_leads_cn.csv", "o05_opportunities_cn.xlsx"}
+                      "o04_leads_cn.csv", "o05_opportunities_cn.xlsx", "o06_survey_messy_scores.csv"}
 TOTAL_CODES = {"total", "subtotal"}
 
 io = pytest.importorskip("cvwork.io")
@@ -285,6 +285,17 @@ def test_survey_chinese_headers(name, scores, dates):
     assert list(survey["date"]) == list(pd.to_datetime(dates))
     acc = io.account_of(survey)
     assert (acc.rows_read, acc.rows_kept) == (len(scores), len(scores))
+
+
+def test_survey_scores_with_units_and_bad_scores():
+    """'9分' and '7 分' are 9 and 7 (like '5台' for quantities), full-width １０ is 10; 'N/A' (row 4)
+    and 11 (row 5, outside 0-10) are excluded with their row numbers."""
+    survey = io.read_survey(FILES / "o06_survey_messy_scores.csv")
+    assert survey["customer"].tolist() == ["甲公司", "乙公司", "戊公司"]
+    assert survey["score"].astype(float).tolist() == [9.0, 10.0, 7.0]
+    acc = io.account_of(survey)
+    assert sorted(acc.excluded["row"].astype(int)) == [4, 5]
+    assert (acc.rows_read, acc.rows_kept) == (5, 3)
 
 
 def test_leads_chinese_headers_keep_phone_as_text():

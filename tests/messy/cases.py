@@ -386,6 +386,8 @@ CASES: list[Case] = [
          [(3, "amount", None), (4, "amount", None)],
          comment="cached Excel errors #N/A and #DIV/0! in the amount column: 金额无法解析 (a stored result "
                  "that is an error, not a formula without a stored value)"),
+    Case("v15_amount_yuanzheng.csv", [("甲公司", 1200), ("乙公司", 1500), ("丙公司", 300)], 3000, 3000, 3,
+         comment="'1200元整' / '人民币1,500.00元整': 元整 (\"yuan, exactly\") as written on Chinese receipts"),
     Case("k03_latin_case_width.csv",
          [("Acme Ltd", 100), ("ACME LTD", 200), ("Acme  Ltd", 330), ("Ａｃｍｅ Ltd", 440), ("Beta Co", 550)],
          1620, 1620, 5, distinct_customers=2,
