@@ -64,15 +64,21 @@ def normalise_outcomes(values: "pd.Series", closed: "pd.Series | None" = None) -
     """
     import pandas as pd
 
-    keys = values.map(_outcome_key)
-    out = keys.map(_OUTCOME_LOOKUP)
-    not_won = keys.isin(_NOT_WON)
+    import numpy as np
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)      # each distinct label is looked at once
+    if len(codes) and codes.min() >= 0 and set(uniques) <= {WON, LOST, OPEN}:
+        return values.copy()                                           # already normalised (checked again downstream)
+    keys = [_outcome_key(v) for v in uniques] + [""]                  # code -1 (missing) -> blank -> open
+    found = np.array([_OUTCOME_LOOKUP.get(k) for k in keys], dtype=object)[codes]
+    not_won = np.isin(np.array(keys, dtype=object)[codes], _NOT_WON)
     if not_won.any():
         if closed is None:
             raise InputError("结果为 False/0/否 时无法区分输单和进行中 (outcome False/0 means 'not won': lost or still "
                              "open?); 请同时提供是否关闭 (pass closed= with IsClosed or the close date)")
-        is_closed = closed.map(lambda v: _outcome_key(v) not in ("", *_NOT_WON))
-        out = out.mask(not_won, is_closed.map({True: LOST, False: OPEN}))
+        is_closed = closed.notna() & ~closed.astype(str).str.strip().str.casefold().isin(["", *_NOT_WON, "nat"])
+        found[not_won] = np.where(is_closed.to_numpy()[not_won], LOST, OPEN)
+    out = pd.Series(found, index=values.index, name=values.name)
     unknown = values[out.isna()]
     if len(unknown):
         found = ", ".join(f"'{v}' ({n} 行)" for v, n in unknown.astype(str).value_counts().head(10).items())
