@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -233,6 +234,10 @@ def _check(page, path: str, state: dict) -> list[str]:
     if not seen["widgetCells"]:
         return problems + [f"{name}: no 交互探索 widget cell"]
     _mark(page, path, seen["widgetCells"][0], "widget")
+    names = page.locator("[data-cvwork=widget] .widget-interact .widget-label").all_inner_texts()
+    english = [n for n in names if n.strip("\u200b \n\t") and not re.search(r"[\u4e00-\u9fff]", n)]
+    if english:
+        problems.append(f"{name}: widget descriptions not in Chinese {english}")
     moved = _move_first_slider(page, stem)
     if moved is None:
         page.screenshot(path=str(SHOTS / f"{stem}_widget.png"))
