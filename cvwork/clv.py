@@ -295,18 +295,23 @@ def _model_value(days: "pd.DataFrame", hist: "pd.DataFrame", as_of: "pd.Timestam
     bought = days[days["purchase"]].rename(columns={"day": "date", "net": "amount"})
     end = as_of - pd_timedelta(1)
     summary = predict.rfm_summary(bought, calibration_end=f"{end:%Y-%m-%d}", customer=customer)
-    summary = summary.set_index(customer).reindex(hist.index)
-    if summary["frequency"].isna().any() or (summary["frequency"] > 0).sum() < 20:
+    summary = summary.set_index(customer)
+    if (summary["frequency"] > 0).sum() < 20:
         raise ValueError("fewer than 20 repeat buyers")
     x, tx, big_t = summary["frequency"], summary["recency"], summary["T"]
+    hist = hist.reindex(summary.index)              # customers with a purchase day; the rest are worth 0
     bg = predict.fit_bgnbd(x, tx, big_t)
     spend, note = hist["historical_value"].clip(lower=0) / hist["frequency"].clip(lower=1), "客户自己的平均每次消费"
     try:
-        gg = predict.fit_gamma_gamma(x, summary["monetary"])
-        if 0 < gg.p < 1000 and gg.q > 1:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gg = predict.fit_gamma_gamma(x, summary["monetary"])
+        if caught:      # e.g. spend correlates with frequency: the model's assumption fails, keep observed spend
+            note += f"（未用 Gamma-Gamma：{str(caught[0].message).split(' (')[0]}）"
+        elif 0 < gg.p < 1000 and gg.q > 1:
             spend, note = np.asarray(predict.expected_spend(gg, x, summary["monetary"])), "Gamma-Gamma 消费额"
-    except Exception:  # noqa: BLE001 - a spend model that cannot be fitted falls back to observed spend
-        pass
+    except Exception as exc:  # noqa: BLE001 - a spend model that cannot be fitted falls back to observed spend
+        note += f"（Gamma-Gamma 拟合失败：{str(exc).split(' (')[0][:80]}）"
     month, total, before = 30.4375 / 7, 0.0, 0.0
     for k in range(1, 12 * horizon_years + 1):
         now = np.asarray(predict.expected_purchases(bg, k * month, x, tx, big_t), dtype=float)
@@ -318,6 +323,15 @@ def _model_value(days: "pd.DataFrame", hist: "pd.DataFrame", as_of: "pd.Timestam
     if not np.isfinite(out[["clv", "p_alive", "expected_purchases"]].to_numpy()).all() or (out["clv"] < 0).any():
         raise ValueError("non-finite or negative predictions")
     return out, f"BG/NBD 预测购买次数 × {note}"
+
+
+def _with_non_buyers(out: "pd.DataFrame", hist: "pd.DataFrame") -> "pd.DataFrame":
+    """Customers with returns or zero lines only (no purchase day) get clv 0 and p_alive 0."""
+    full = out.reindex(hist.index)
+    missing = full["clv"].isna()
+    full.loc[missing, hist.columns] = hist.loc[missing]
+    full.loc[missing, ["clv", "p_alive", "expected_purchases"]] = 0.0
+    return full.astype({"frequency": int, "recency_days": int})
 
 
 def pd_timedelta(n_days: int) -> "pd.Timedelta":
@@ -371,6 +385,7 @@ def customer_value(transactions: "pd.DataFrame", as_of: str | None = None, margi
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 out, name = _model_value(days, hist, stamp, margin, discount_rate, int(horizon_years), customer)
+                out = _with_non_buyers(out, hist)
             notes = sorted({str(w.message).split(" (")[0] for w in caught})
             reason = "BG/NBD 拟合成功，预测值有限且非负" + "".join(f"；提醒：{n}" for n in notes)
         except Exception as exc:  # noqa: BLE001 - any failure of the model falls back, with its reason

@@ -163,3 +163,16 @@ def test_annual_retention_by_hand():
     days = purchase_days(_log())
     # bought in [2024-01-01, 2025-01-01): a and b; in the last year: a and c -> 1 of 2 kept
     assert clv.annual_retention(days, pd.Timestamp("2026-01-01")) == 0.5
+
+
+def test_customer_value_model_route_on_cdnow():
+    from cvwork.datasets import load_cdnow
+    v = clv.customer_value(load_cdnow(), margin=0.25, discount_rate=0.1, horizon_years=3)
+    assert v.attrs["method"].startswith("BG/NBD") and v.attrs["as_of"] == pd.Timestamp("1998-07-01")
+    assert len(v) == 2357 and (v["clv"] >= 0).all() and v["p_alive"].between(0, 1).all()
+    zero = v[v["frequency"] == 0]                                       # 8 customers whose only lines are $0
+    assert len(zero) == 8 and (zero["clv"] == 0).all()
+    assert v["historical_value"].sum() == pytest.approx(load_cdnow()["amount"].sum())
+    med = clv.median_customer(v)
+    assert med["route_b"] == pytest.approx(med["formula_value"] * med["horizon_factor"] * med["p_alive"])
+    assert 0 < med["implied_retention"] < 1                             # the model's figure as a retention rate
