@@ -260,7 +260,10 @@ def verify_06(out_dir, nb):
     seg = pd.read_csv(out_dir / "nps_by_segment.csv", encoding="utf-8-sig").set_index("segment")
     assert seg.loc["大", "nps"] == 100 and seg.loc["小", "nps"] == -50      # 小: one detractor, one passive
     text = outputs_text(nb)
-    assert "有效答卷 5 份（未作答 1 份）" in text and "NPS = 40.0" in text
+    assert "有效答卷 5 份（未作答 1 份，其他原因排除 0 份）" in text and "NPS = 40.0" in text
+    assert "调查只覆盖一个年份" in text                                      # all answers are from 2025
+    # 大: se 0; 小: p = 0, d = 1/2, se = 100 sqrt((0.5 - 0.25) / 2) = 35.36 -> 150 +- 1.96 x 35.36
+    assert "差 150.0 分，差值的 95% 区间 [80.7, 219.3]，不包含 0" in text
 
 
 def verify_07(out_dir, nb):
@@ -279,12 +282,40 @@ ALT_RUNS["07"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "leads_pat
                                    "compare_from": "2025-03-01"}, verify_07)
 
 
+CRM_LEADS = [  # 线索编号, 公司名称, 联系人, 手机, 邮箱, 所属行业, 员工人数, 办公地点数, 基础信息化, 财务状况, 线索来源, 区域, 创建时间
+    ("X1", "甲软件有限公司", "张三", 13800000001, None, "软件", 150, 3, "是", "良好", "展会", "华东", "2025-01-05 09:30:00"),
+    ("X2", "甲软件有限责任公司", "张三", 13800000001, None, "软件", 150, 3, "是", "良好", "官网", "华东", "2025-02-01 10:00:00"),
+    ("X3", "乙制造有限公司", "李四", 13800000002, None, "制造", 500, 5, "是", "良好", "展会", "华北", "2025-01-06"),
+    ("X4", "丙软件有限公司", "王五", 12345, None, "软件", 300, 3, "是", "良好", "电话营销", "华南", "2025-01-07"),
+    ("X5", "丁软件有限公司", "赵六", 13800000004, None, "软件", 50, 2, "是", "良好", "官网", "华东", "2025-01-08"),
+    ("X6", "戊软件有限公司", "钱七", None, "qian@wu.com", "软件", 300, 1, "是", "良好", "展会", "华东", "2025-01-09"),
+    ("X7", "己软件有限公司", "孙八", 13800000006, None, "软件", None, 4, "是", "良好", "转介绍", "西南", "2025-01-10"),
+    ("X8", "庚软件有限公司", "周九", 13800000007, None, "软件", 120, 2, "否", "良好", "展会", "华东", "2025-01-11"),
+]
+
+
+def crm_leads(tmp_path):
+    """A CRM export of leads: a title row, Chinese headers, phones stored as numbers."""
+    path = tmp_path / "线索导出.xlsx"
+    header = ["线索编号", "公司名称", "联系人", "手机", "邮箱", "所属行业", "员工人数", "办公地点数", "基础信息化",
+              "财务状况", "线索来源", "区域", "创建时间"]
+    rows = [["线索导出（2025年1月）"] + [None] * 12, [None] * 13, header] + [list(r) for r in CRM_LEADS]
+    pd.DataFrame(rows).to_excel(path, header=False, index=False)
+    return str(path)
+
+
 def verify_01(out_dir, nb):
     steps = pd.read_csv(out_dir / "screening_steps.csv", encoding="utf-8-sig")
     assert steps["leads"].iloc[0] == steps["leads"].iloc[-1] + steps["lost"].sum()   # nothing disappears
-    screened = pd.read_csv(out_dir / "screened_leads.csv", encoding="utf-8-sig")
-    assert not screened.loc[screened["status"] == "合格", "industry"].isin(["制造"]).any()   # only 软件 is a target now
-    assert "✅ 练习 01.2" in outputs_text(nb)
+    # by hand: X4 invalid (bad phone, no email); X2 duplicates X1 (same name key and phone, later);
+    # X3 wrong industry, X5 fewer than 100 staff, X6 one site, X8 no IT basics; X1 and X7 (staff unknown) qualify
+    assert steps["leads"].tolist() == [8, 7, 6, 2]
+    screened = pd.read_csv(out_dir / "screened_leads.csv", encoding="utf-8-sig", dtype=str).set_index("lead_id")
+    assert screened["status"].to_dict() == {"X1": "合格", "X2": "重复", "X3": "不匹配", "X4": "无效", "X5": "不匹配",
+                                            "X6": "不匹配", "X7": "合格", "X8": "不匹配"}
+    assert screened.loc["X1", "phone"] == "13800000001"                # a phone stored as a number keeps its digits
+    text = outputs_text(nb)
+    assert "线索 8 条：合格 2，不匹配 4，无效 1，重复 1（合计 8）" in text and "✅ 练习 01.2" in text
 
 
 def with_authority(tmp_path):
@@ -309,7 +340,8 @@ def verify_02(out_dir, nb):
     assert "✅ 练习 02.3" in text and "+ 决策权" in text
 
 
-ALT_RUNS["01"] = Case(lambda tmp: {"industries": ["软件"], "min_employees": 100}, verify_01)
+ALT_RUNS["01"] = Case(lambda tmp: {"leads_path": crm_leads(tmp), "industries": ["软件"], "min_employees": 100},
+                      verify_01)
 ALT_RUNS["02"] = Case(lambda tmp: {"opportunities_path": with_authority(tmp), "only_open": False, "high": 80,
                                    "weights": {"need_specificity": 1.0, "authority": 1.0},
                                    "custom_criteria": {"authority": ["决策权", 1, 5]}}, verify_02)

@@ -61,6 +61,7 @@ class ReadAccount:
     notes: list[str] = field(default_factory=list)
     stated_total: float | None = None
     merged_spellings: "pd.DataFrame | None" = None
+    has_amount: bool = True
 
     @property
     def _detail_excluded(self) -> "pd.DataFrame":
@@ -111,6 +112,9 @@ class ReadAccount:
 
     def sentence(self) -> str:
         """The account in one sentence (Chinese), for a report's title block."""
+        if not self.has_amount:
+            return (f"读取 {self.rows_read:,} 行，保留 {self.rows_kept:,} 行，排除 {len(self.excluded):,} 行"
+                    + ("；账目相符。" if self.reconciles else "；账目不符，请核对。"))
         text = (f"读取 {self.rows_read:,} 行，保留 {self.rows_kept:,} 行（金额 {self.kept_amount:,.2f}），"
                 f"排除 {len(self.excluded):,} 行")
         if len(self._detail_excluded):

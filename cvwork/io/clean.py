@@ -241,6 +241,6 @@ def _combine(source: "Source", spec: "Spec", parts, skipped) -> "pd.DataFrame":
         header_row=parts[0][1].header_row, title_rows=parts[0][1].title_rows, encoding=source.encoding,
         delimiter=source.delimiter, replaced_bytes=source.replaced_bytes, notes=notes,
         stated_total=sum(stated) if stated and all(s is not None for s in stated) else None,
-        merged_spellings=merged)
+        merged_spellings=merged, has_amount=amount is not None)
     kept.attrs["account"] = account
     return kept
