@@ -37,7 +37,7 @@ def report(args: argparse.Namespace) -> int:
     files = given_files(args)
     inputs = match_inputs(lesson, params, files, args.sample)
     out_root = check_out(Path(args.out))
-    sales = _read(args, files)
+    sales = _read(args, files if not args.sample else _sample_files(lesson, params))
     targets = choose_products(lesson, params, args, sales)
     names = {p: _folder_name(lesson, p) for p in targets}
     if args.overwrite:
@@ -215,6 +215,15 @@ def _read(args: argparse.Namespace, files: dict) -> "object | None":
     from cvwork.io import read_sales
 
     return read_sales(files["sales"], **read_options(args))
+
+
+def _sample_files(lesson: Path, params: dict) -> dict:
+    """With ``--sample``: the lesson's own default sales file (to list its products)."""
+    import ast
+
+    if "input_path" not in params:
+        return {}
+    return {"sales": str(lesson.parent / ast.literal_eval(params["input_path"]["default"]))}
 
 
 def choose_products(lesson: Path, params: dict, args: argparse.Namespace, sales) -> list:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cvwork.errors import InputError
+
 from lesson_cases import gbk_sales
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,9 +73,13 @@ def test_all_products_and_other_lesson(tmp_path):
     (["report", SAMPLE, "--product", "不存在"], "product '不存在' not found"),
     (["report", SAMPLE, "--lesson", "99"], "no lesson 99"),
 ])
-def test_bad_input_is_one_line_and_leaves_nothing(tmp_path, args, message):
+def test_bad_input_is_one_line_and_leaves_nothing(tmp_path, capsys, monkeypatch, args, message):
+    from cvwork import cli
+
     (tmp_path / "broken.xlsx").write_text("not a zip")
-    run = cvwork(*args, "--out", tmp_path / "out", cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)                     # in process: fast, and a traceback would fail it too
+    code = cli.main([*map(str, args), "--out", str(tmp_path / "out")])
+    run = subprocess.CompletedProcess(args, code, "", capsys.readouterr().err)
     assert run.returncode == 2
     lines = [l for l in run.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in run.stderr
@@ -112,3 +118,62 @@ def test_html_in_headless_chromium(sample_report, tmp_path):
                    capture_output=True, timeout=120, check=True)
     pixels = mpimg.imread(shot)
     assert pixels.shape[:2] == (5200, 1280) and pixels.std() > 0.05   # not a blank page
+
+
+def odd_headers(tmp_path):
+    path = tmp_path / "odd.csv"
+    pd.DataFrame({"买方": ["甲", "乙", "甲"], "成交值": [100.0, 250.0, 50.0], "日期": "2025-01-01",
+                  "货品名称": ["A", "A", "B"]}).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def test_check_reads_with_the_users_columns(tmp_path, capsys):
+    from cvwork import cli
+
+    path = odd_headers(tmp_path)
+    assert cli.main(["check", str(path)]) == 2                       # 买方/成交值 are not known names
+    assert "--columns" in capsys.readouterr().err
+    assert cli.main(["check", str(path), "--columns", "客户=买方,金额=成交值"]) == 0
+    out = capsys.readouterr().out
+    assert "产品 (products): 2 — A, B" in out and "odd.csv" in out
+
+
+def test_parse_columns_accepts_labels_and_canonical_names():
+    from cvwork.cli import parse_columns
+
+    assert parse_columns("客户=客户简称，amount=含税金额") == {"客户简称": "customer", "含税金额": "amount"}
+    assert parse_columns(None) is None
+    with pytest.raises(InputError, match="--columns"):
+        parse_columns("客户")
+
+
+def test_reading_options_a_lesson_lacks_give_it_a_clean_copy(tmp_path):
+    """Lesson 08 declares no ``columns``: it gets the file as the command read it, not the raw file."""
+    from cvwork import cli, runreport
+
+    path = odd_headers(tmp_path)
+    args = cli.build_parser().parse_args(["report", str(path), "--lesson", "08", "--product", "A",
+                                          "--columns", "客户=买方,金额=成交值"])
+    lesson = cli.lesson_path("08")
+    params = cli.declared(lesson)
+    inputs = cli.match_inputs(lesson, params, cli.given_files(args), False)
+    sales = runreport._read(args, {"sales": str(path)})
+    base = runreport._base_parameters(params, args, inputs, sales, tmp_path)
+    copy = pd.read_parquet(base["input_path"])
+    assert base["input_path"] != str(path.resolve()) and copy["amount"].sum() == 400.0
+    assert set(copy["customer"]) == {"甲", "乙"} and "columns" not in base
+    assert runreport.choose_products(lesson, params, args, sales) == ["A"]
+
+
+def test_sample_only_on_request_and_with_its_own_products(tmp_path, capsys):
+    from cvwork import cli, runreport
+
+    assert cli.main(["report", "--lesson", "08", "--out", str(tmp_path / "o")]) == 2
+    assert "--sample" in capsys.readouterr().err and not (tmp_path / "o").exists()
+    args = cli.build_parser().parse_args(["report", "--sample", "--lesson", "08"])
+    lesson = cli.lesson_path("08")
+    params = cli.declared(lesson)
+    assert cli.match_inputs(lesson, params, {}, True) == {}            # the lesson's own defaults
+    sales = runreport._read(args, runreport._sample_files(lesson, params))
+    with pytest.raises(InputError, match="XX产品"):                     # the sample's products, listed
+        runreport.choose_products(lesson, params, args, sales)
