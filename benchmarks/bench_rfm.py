@@ -1,5 +1,7 @@
-"""Time rfm_table end to end on 1,000,000 lines / 100,000 customers / two years,
-beside a plain pandas groupby of the same three figures, in the same run.
+"""Time rfm_table end to end on 1,000,000 lines / 100,000 customers / two years
+(times of day, 2% cancellation invoices), beside a plain pandas groupby of the
+same three figures on purchase days, in the same run; then value_quadrants and
+abc_analysis + pareto_curve (what the Pareto chart draws) on the same lines.
 
     .venv/bin/python benchmarks/bench_rfm.py [--lines N] [--customers N] [--repeat K]
 
@@ -15,6 +17,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
+from cvwork.abc import abc_analysis, pareto_curve, value_quadrants
 from cvwork.rfm import rfm_table
 
 
@@ -23,19 +26,22 @@ def generate(lines: int, customers: int, seed: int = 0) -> pd.DataFrame:
     weight = rng.lognormal(0, 1.5, customers)
     extra = rng.choice(customers, lines - customers, p=weight / weight.sum())
     cust = rng.permutation(np.r_[np.arange(customers), extra])  # every customer buys at least once
-    days = rng.integers(0, 730, lines)
+    minutes = rng.integers(0, 730 * 24 * 60, lines)
+    cancel = rng.random(lines) < 0.02
+    amount = rng.lognormal(8, 1, lines).round(2)
     return pd.DataFrame({
         "customer": pd.Index([f"C{i:06d}" for i in range(customers)])[cust],
-        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
-        "amount": rng.lognormal(8, 1, lines).round(2),
-        "order_id": [f"O{i:07d}" for i in rng.integers(0, lines // 2, lines)],
+        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(minutes, unit="min"),
+        "amount": np.where(cancel, -amount, amount),
+        "order_id": [("C" if c else "") + f"{i:07d}" for c, i in zip(cancel, rng.integers(0, lines // 2, lines))],
     })
 
 
 def plain_groupby(t: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    g = t.groupby("customer")
-    return pd.DataFrame({"recency_days": (as_of - g["date"].max()).dt.days,
-                         "frequency": g["order_id"].nunique(), "monetary": g["amount"].sum()})
+    sales = t[t["amount"] > 0].assign(day=t["date"].dt.normalize())
+    g = sales.groupby("customer")
+    return pd.DataFrame({"recency_days": (as_of - g["day"].max()).dt.days,
+                         "frequency": g["day"].nunique(), "monetary": t.groupby("customer")["amount"].sum()})
 
 
 def median_seconds(func, repeat: int) -> float:
@@ -65,6 +71,11 @@ def main() -> None:
     print(f"rfm_table (scores + segments): {full:.3f} s, peak extra memory {peak:.0f} MiB")
     print(f"plain pandas groupby (R, F, M only): {plain:.3f} s")
     print(f"ratio rfm_table / groupby: {full / plain:.2f}")
+    quads = median_seconds(lambda: value_quadrants(t, as_of=as_of), args.repeat)
+    table = abc_analysis(t)
+    curve = median_seconds(lambda: pareto_curve(abc_analysis(t)), args.repeat)
+    print(f"value_quadrants: {quads:.3f} s; abc_analysis + pareto_curve: {curve:.3f} s "
+          f"({len(pareto_curve(table)):,} points drawn for {len(table):,} customers)")
 
 
 if __name__ == "__main__":

@@ -149,19 +149,21 @@ def value_quadrants(sales: "pd.DataFrame", as_of: str | None = None, window_days
     days = purchase_days(sales, customer, date, amount, order)
     end = _as_of(days["day"], as_of)
     start, prev = end - pd.Timedelta(days=window_days), end - pd.Timedelta(days=2 * window_days)
-    now, before = days["day"] >= start, (days["day"] >= prev) & (days["day"] < start)
-    g = lambda mask, col: days[mask].groupby(customer)[col]  # noqa: E731
-    out = pd.concat({"current_value": g(now, "net").sum(), "previous_value": g(before, "net").sum(),
-                     "bought_now": g(now & days["purchase"], "purchase").any(),
-                     "bought_before": g(before & days["purchase"], "purchase").any()}, axis=1)
-    out = out[out["bought_now"].fillna(False).astype(bool) | out["bought_before"].fillna(False).astype(bool)].copy()
+    codes, names = pd.factorize(days[customer])
+    now, before = (days["day"] >= start).to_numpy(), ((days["day"] >= prev) & (days["day"] < start)).to_numpy()
+    net, bought = days["net"].to_numpy(), days["purchase"].to_numpy()
+    total = lambda mask, w: np.bincount(codes[mask], weights=w[mask], minlength=len(names))  # noqa: E731
+    first_day = days["day"].where(days["purchase"]).groupby(codes).min().to_numpy()
+    out = pd.DataFrame({"current_value": total(now, net), "previous_value": total(before, net),
+                        "bought_now": total(now & bought, np.ones(len(net))) > 0,
+                        "bought_before": total(before & bought, np.ones(len(net))) > 0,
+                        "first": first_day}, index=pd.Index(names, name=customer))
+    out = out[out["bought_now"] | out["bought_before"]].copy()
     require_rows(out, "分析窗口内的购买")
-    out[["current_value", "previous_value"]] = out[["current_value", "previous_value"]].fillna(0.0)
-    first = days[days["purchase"]].groupby(customer)["day"].min().reindex(out.index)
+    first = out.pop("first")
     base = out[["current_value", "previous_value"]].max(axis=1)
     out["growth"] = ((out["current_value"] - out["previous_value"]) / base.where(base > 0)).clip(-1, 1)
-    now_ok = out.pop("bought_now").fillna(False).astype(bool).to_numpy()
-    before_ok = out.pop("bought_before").fillna(False).astype(bool).to_numpy()
+    now_ok, before_ok = out.pop("bought_now").to_numpy(), out.pop("bought_before").to_numpy()
     group = np.where(~now_ok, "流失客户", np.where((first >= start).to_numpy(), "新客户", np.where(~before_ok, "回流客户", "")))
     out.loc[group == "流失客户", "growth"] = out["growth"].fillna(-1.0)
     out.loc[np.isin(group, ["新客户", "回流客户"]), "growth"] = np.nan
