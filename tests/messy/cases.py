@@ -281,6 +281,11 @@ CASES: list[Case] = [
     Case("h04_amount_yuan.xlsx", [("甲公司", 1234.56), ("乙公司", 100), ("丙公司", 65.44)], 1400, 1400, 3),
     Case("h05_amount_wanyuan.csv", [("甲公司", 12000), ("乙公司", 3500), ("丙公司", 20000)], 35500, 35500, 3,
          notes=(("万元",),), comment="金额（万元）: every amount x 10,000, and the account says so"),
+    Case("h14_amount_qianyuan.csv", [("甲公司", 1500), ("乙公司", 2000), ("丙公司", 250)], 3750, 3750, 3,
+         notes=(("千元", "千"),),
+         comment="金额（千元）, the finance reports' unit: x 1,000 and said so. The spec names only 万元; our "
+                 "reading is that 千元 follows the same rule (refusing is safe, but mapping it with --columns "
+                 "would then be 1,000 times too small)"),
     Case("h06_messy_header_cells.xlsx", [("甲公司", 500), ("乙公司", 1500), ("丙公司", 2500.5)], 4500.5, 4500.5, 3,
          quantities=[2, 3, 1], products=["A型", "B型", "C型"],
          dates=[T("2024-07-01"), T("2024-07-02"), T("2024-07-03")],
