@@ -75,7 +75,8 @@ def normalise_outcomes(values: "pd.Series", closed: "pd.Series | None" = None) -
     if not_won.any():
         if closed is None:
             raise InputError("结果为 False/0/否 时无法区分输单和进行中 (outcome False/0 means 'not won': lost or still "
-                             "open?); 请同时提供是否关闭 (pass closed= with IsClosed or the close date)")
+                             "open?); 请在表中加入关闭日期或是否关闭列，或传入 closed= (add a close-date or IsClosed "
+                             "column, or pass closed=)")
         is_closed = closed.notna() & ~closed.astype(str).str.strip().str.casefold().isin(["", *_NOT_WON, "nat"])
         found[not_won] = np.where(is_closed.to_numpy()[not_won], LOST, OPEN)
     out = pd.Series(found, index=values.index, name=values.name)
