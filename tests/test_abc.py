@@ -105,3 +105,22 @@ def test_properties(lines, a):
     assert t["share"].sum() == pytest.approx(1.0)
     assert t.loc[t["abc_class"] == "A", "share"].sum() >= a - 1e-9
     assert t["abc_class"].is_monotonic_increasing                     # A..., B..., C...
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 729), st.sampled_from([0.0, 10.0, 50.0, -10.0, 200.0])),
+                min_size=1, max_size=60))
+def test_quadrant_properties(lines):
+    s = pd.DataFrame(lines, columns=["customer", "day", "amount"])
+    s["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(s["day"], unit="D")
+    s["customer"] = s["customer"].astype(str)
+    try:
+        q = abc.value_quadrants(s, as_of="2026-01-01")
+    except InputError:
+        return                                                            # nobody bought in either window
+    assert q["customer"].is_unique and set(q["quadrant"]) <= set(abc.GROUP_ORDER)
+    split = q[q["quadrant"].isin(["明星客户", "成熟客户", "潜力客户", "一般客户"])]
+    high_now = split["quadrant"].isin(["明星客户", "成熟客户"])
+    assert high_now.sum() <= len(split) / 2                              # strictly above the median: never everyone
+    assert q.loc[q["quadrant"].isin(["新客户", "回流客户"]), "growth"].isna().all()
+    assert (q.loc[q["quadrant"] == "流失客户", "growth"] <= 0).all()
