@@ -237,6 +237,27 @@ CSP = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none
        "font-src data:\">")
 
 
+#: what HTML from Markdown cells and table outputs may keep (no script, no event handler, no image)
+REPORT_TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "div", "em", "h1", "h2",
+               "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "style", "sub", "sup",
+               "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
+
+
+def clean_report_html(element: str | bytes) -> str:
+    """nbconvert's ``clean_html`` filter, with an allow-list wide enough for headings and tables.
+
+    (nbconvert's own list escapes ``<h1>``, ``<p>`` and ``<th>``, which shows the markup as text.)
+
+    >>> clean_report_html('<p onclick="x()">a</p><img src=x onerror=y()><script>z()</script>')
+    '<p>a</p>z()'
+    """
+    import bleach
+
+    text = element.decode() if isinstance(element, bytes) else str(element)
+    return bleach.clean(text, tags=REPORT_TAGS, protocols=["http", "https", "mailto"], strip=True,
+                        attributes={"*": ["class", "id", "title", "colspan", "rowspan"], "a": ["href", "class"]})
+
+
 def export_html(notebook: str | Path, target: str | Path) -> Path:
     """HTML of an executed notebook without code cells and without the cells
     tagged ``remove_in_report`` (exercises, widgets), images embedded; HTML in
@@ -254,6 +275,7 @@ def export_html(notebook: str | Path, target: str | Path) -> Path:
     config.HTMLExporter.sanitize_html = True
     exporter = HTMLExporter(config=config)
     exporter.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
+    exporter.register_filter("clean_html", clean_report_html)
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
     body = re.sub(r"<head[^>]*>", lambda m: m.group(0) + "\n" + CSP, body, count=1)
     body = body.replace("</head>", CJK_CSS + "</head>", 1)

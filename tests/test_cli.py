@@ -106,7 +106,7 @@ def test_html_in_headless_chromium(sample_report, tmp_path):
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars"]
     dom = subprocess.run([chromium, *flags, "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    assert "客户价值排行" in dom
+    assert "客户价值排行" in dom and not re.search(r"&lt;/?(h\d|p|th|td|table|style)\b", dom)   # markup renders
     assert not re.search(r'class="[^"]*\b(jp-InputArea-editor|jp-CodeMirrorEditor)\b', dom)   # no code cell is shown
     images = re.findall(r'<img[^>]+src="data:image/png;base64,([^"]+)"', dom)
     assert len(images) == len(list(folder.glob("*.png"))) == 4     # every figure the report drew

@@ -106,6 +106,8 @@ def test_no_script_runs_in_the_html(hostile_report, tmp_path):
     assert re.search(r"<body[^>]*data-pwned", chromium_dom(control, tmp_path))
     dom = chromium_dom(html, tmp_path)
     assert "客户价值排行" in dom and not re.search(r"<body[^>]*data-pwned", dom)
+    assert not re.search(r"&lt;/?(h\d|p|th|td|table|style)\b", dom)          # sanitised, not shown as markup
+    assert re.search(r"<h2[^>]*>方法", dom) and "<th " in dom
     assert "&lt;script&gt;document.body" in dom                       # the name is shown, as text
     assert "&lt;img src=x onerror" in dom
 
