@@ -104,6 +104,15 @@ def test_standard_errors_and_intervals(models):
     assert 0.005 < bg.fit.se["r"] < 0.05                       # r is pinned down by 2,357 customers
 
 
+def test_standard_errors_match_an_independent_implementation(models):
+    """lifetimes 0.11.3 (installed outside the project, only to compare) reports these
+    standard errors for the same CDNOW fits."""
+    lifetimes_se = {"BG/NBD": [0.0125574, 0.378224, 0.185734, 0.705414],
+                    "MBG/NBD": [0.0832681, 0.695620, 0.154790, 0.537495]}
+    for name, expected in lifetimes_se.items():
+        np.testing.assert_allclose(list(models[name].fit.se.values()), expected, rtol=2e-4)
+
+
 def test_mbgnbd_lets_one_time_buyers_leave(models):
     bg, mbg = models["BG/NBD"], models["MBG/NBD"]
     assert bg.prob_alive([0], [0], [38])[0] == 1.0
