@@ -221,3 +221,23 @@ def test_tracking_errors_explain_the_b2b_over_prediction():
     assert e["last_window_excess"] > 0.1 and e["after"] < e["before"]       # a year-end peak, then less
     groups = pr.holdout_comparison(s, bg)
     assert (groups["predicted"] > groups["actual"]).all()
+
+
+def test_diagnostic_charts_render_chinese_without_glyph_warnings(cdnow, models):
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from cvwork.charts import predictive as pc
+
+    bg = models["BG/NBD"]
+    track = pr.tracking(load_sample("cdnow_sample"), cdnow, bg, "1998-06-30")
+    figs = [pc.repeat_count_bars(pr.repeat_count_table(cdnow, bg)), pc.tracking_chart(track, "1997-09-30"),
+            pc.holdout_bars(pr.holdout_comparison(cdnow, bg), model="BG/NBD")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fig in figs:
+            fig.canvas.draw()
+    top = figs[1].axes[0]
+    assert [line.get_xdata()[0] for line in top.lines if len(line.get_xdata()) == 2] == [pd.Timestamp("1997-09-30")]
+    plt.close("all")
