@@ -10,6 +10,13 @@ Two ways to value a customer:
   Timing: the first margin arrives one period from now and only if the
   customer is still there, so nothing is counted for today.  Counting today's
   margin too (the t = 0 convention above) adds exactly ``m``.
+
+The value that ranks customers for action is :func:`customer_value`:
+forward-looking (BG/NBD purchases x spend through :mod:`cvwork.predict`, or a
+survival-weighted fallback, :func:`survival_value`), discounted, recency-aware,
+on purchase days; :func:`median_customer` checks it against the retention
+formula.  Historical revenue (``historical_value``, 历史收入) is kept beside it
+and is never called CLV.
 """
 from __future__ import annotations
 
@@ -144,6 +151,10 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
                    customer: str = "customer", date: str = "date", amount: str = "amount",
                    order: str | None = "order_id") -> "pd.DataFrame":
     """The traditional CLV from a transaction log, one row per customer.
+
+    Undiscounted and blind to recency (a customer silent for two years keeps
+    their old frequency): use it to teach the formula, never to rank customers
+    for action; :func:`customer_value` is the ranking value.
 
     ``clv = average order value x orders per year x lifespan_years x margin``.
     Orders are distinct ``order`` ids (distinct purchase dates when there is
