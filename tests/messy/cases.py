@@ -75,7 +75,8 @@ class Refused:
 
     @property
     def id(self) -> str:
-        return self.file
+        suffix = "-".join(f"{k}={v}" for k, v in self.options.items())
+        return self.file + (f"[{suffix}]" if suffix else "")
 
 
 UTF8 = ("utf-8",)
@@ -441,6 +442,13 @@ REFUSED: list[Refused] = [
             comment="not generated on purpose: a missing file"),
     Refused("m10_missing_customer.csv", [("m10_missing_customer.csv",), ("customer",), ("--columns",),
                                          ("日期, 产品, 金额",)], comment="the message lists the columns found"),
+    Refused("s04_two_regions.xlsx", [("s04_two_regions.xlsx",), ("华北",), ("华东",), ("华南",)],
+            options={"sheet": "华北"}, comment="a sheet that does not exist: the message lists the sheets"),
+    Refused("t01_heji.csv", [("t01_heji.csv",), ("50",)], options={"header_row": 50},
+            comment="a header row below the end of the file"),
+    Refused("m05_unknown_headers.csv", [("m05_unknown_headers.csv",), ("不存在的列",)],
+            options={"columns": {"客户简称": "customer", "不存在的列": "amount"}},
+            comment="--columns names a column the file does not have"),
     Refused("m06_missing_amount.csv", [("m06_missing_amount.csv",), ("amount",), ("--columns",),
                                        ("日期, 客户, 产品, 备注",)], comment="the message lists the columns found"),
 ]
