@@ -134,3 +134,20 @@ def test_lesson_08_on_cdnow_dollars(tmp_path):
     assert "默认边界（1万、5万、10万、20万）把 100% 的客户放进了同一段" in text
     assert "万" not in "".join(table["bucket"])
     assert "✅ 练习 08.1" in text and "✅ 练习 08.2" in text and "✅ 练习 08.3" in text
+
+
+def test_stored_lesson_08_push_up_readout():
+    """Issue 15 counted 12 of the 44 push-up customers as 沉默 or 流失: the lesson now says so."""
+    import nbformat
+    from cvwork.io import read_sales
+
+    sales = read_sales(NOTEBOOKS.parent / "data" / "sales_report.xlsx")
+    per, table = customer_buckets(sales, "XX产品"), revenue_buckets(sales, "XX产品")
+    out = push_up_candidates(per, table, lifecycle_stages(sales))
+    inactive = int((~out["priority"]).sum())
+    assert (len(out), inactive) == (44, 12)
+    text = outputs_text(nbformat.read(NOTEBOOKS / "08_revenue_bucket_funnel.ipynb", as_version=4))
+    assert f"其中 {len(out)} 个客户已达到“5-10万”下限 50,000 元 的八成以上" in text
+    assert f"其中 {len(out) - inactive} 个仍在活跃或是新客户，优先跟进；{inactive} 个已沉默或流失" in text
+    areas = funnel_area_shares(table["customers"])
+    assert f"在金字塔里占面积的 {areas[0]:.1%}" in text and f"面积只有 {areas[-1]:.2%}" in text

@@ -224,3 +224,33 @@ def test_lesson_07_on_a_retail_file_with_times_and_cancellations(tmp_path):
     calls = pd.read_csv(out_dir / "call_list.csv", encoding="utf-8-sig")
     assert calls["customer"].tolist() == ["E", "D"]
     assert "✅ 练习 07.1" in text and "✅ 练习 07.3" in text
+
+
+def _stored_text(name):
+    import nbformat
+    from lesson_cases import outputs_text
+    return outputs_text(nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / name, as_version=4))
+
+
+def test_stored_lesson_06_readouts_match_the_numbers():
+    survey = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "survey.csv", parse_dates=["date"],
+                         encoding="utf-8-sig")
+    y24, y25 = (nps(survey.loc[survey["date"].dt.year == y, "score"]) for y in (2024, 2025))
+    d = nps_difference(y24, y25)
+    text = _stored_text("06_nps_and_loyalty.ipynb")
+    assert f"差值 {d.difference:.1f} 分，标准误 {d.se:.1f}，95% 区间 13.7 ± 1.96 × 5.3 = [{d.ci_low:.1f}, {d.ci_high:.1f}]" in text
+    assert "两个区间有重叠" in text and "两个区间重叠，差值的区间却不包含 0" in text
+    assert "intervals overlap" not in text and "有重叠，差别可能只是抽样误差" not in text
+
+
+def test_stored_lesson_07_readouts_match_the_numbers():
+    from cvwork.io import read_sales
+
+    sales = read_sales(Path(__file__).resolve().parents[1] / "data" / "sales_report.xlsx")
+    stages = lc.lifecycle_stages(sales)
+    active = int((stages["stage"] == "活跃客户").sum())
+    text = _stored_text("07_lifecycle_stages.ipynb")
+    assert f"活跃客户 {active} 个，与第 1 节的表一致" in text          # the chart's last bar is as_of itself
+    flow = lc.churn_flow(sales)
+    assert f"新流失 {int(flow['churned'].sum())} 个" in text
+    assert int(flow["churned"].sum()) == int((stages["stage"] == "流失客户").sum())   # every churned customer is a flow
