@@ -21,7 +21,8 @@ from messy.cases import ANY, CASES, CLI_READABLE, REFUSED, SKIP, Case
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "messy" / "files"
 OTHER_READER_FILES = {"o01_opportunities_crm.csv", "o02_survey_cn.csv", "o03_survey_pingfen.xlsx",
-                      "o04_leads_cn.csv", "o05_opportunities_cn.xlsx", "o06_survey_messy_scores.csv"}
+                      "o04_leads_cn.csv", "o05_opportunities_cn.xlsx", "o06_survey_messy_scores.csv",
+                      "o07_opportunities_won_closed_flags.csv"}
 TOTAL_CODES = {"total", "subtotal"}
 
 io = pytest.importorskip("cvwork.io")
@@ -272,6 +273,15 @@ def test_opportunities_chinese_crm_headers():
     assert opp["probability"].tolist() == pytest.approx([0.3, 0.6, 0.1])   # 30 and "10%" are percentages
     assert list(opp["expected_close"]) == list(pd.to_datetime(["2024-09-30", "2024-10-31", "2024-12-15"]))
     assert io.account_of(opp).rows_kept == 3
+
+
+def test_opportunities_won_and_closed_flags():
+    """A Salesforce report export: Won and Closed are TRUE/FALSE columns, Probability (%) is 0-100."""
+    opp = io.read_opportunities(FILES / "o07_opportunities_won_closed_flags.csv")
+    assert opp["customer"].tolist() == ["Acme", "Beta", "Gamma"]
+    assert opp["outcome"].tolist() == ["赢单", "输单", "进行中"]
+    assert opp["probability"].tolist() == pytest.approx([1.0, 0.0, 0.75])
+    assert opp["amount"].tolist() == [10000.0, 5000.0, 8000.0]
 
 
 @pytest.mark.parametrize("name, scores, dates", [

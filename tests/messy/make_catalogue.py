@@ -923,6 +923,12 @@ def other_readers() -> None:
         "丁公司,11,2024-05-04",
         "戊公司,7 分,2024-05-05",
     ])
+    text("o07_opportunities_won_closed_flags.csv", [
+        "Opportunity Name,Account Name,Stage,Amount,Probability (%),Close Date,Won,Closed",
+        "A单,Acme,Closed Won,10000,100,2024-03-31,TRUE,TRUE",
+        "B单,Beta,Closed Lost,5000,0,2024-04-15,FALSE,TRUE",
+        "C单,Gamma,Proposal/Price Quote,8000,75,2024-06-30,FALSE,FALSE",
+    ])
     text("o02_survey_cn.csv", [
         "客户,推荐意愿得分,日期,备注",
         "甲公司,9,2024-05-01,服务好",
