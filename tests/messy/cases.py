@@ -175,6 +175,10 @@ CASES: list[Case] = [
          1200, 1200, 4, stated=None,
          comment="300 = 100 + 200 and 600 = 100 + 200 + 300, but these lines have a customer, a date and a "
                  "product: detail lines, never subtotals (the sum rule is for lines without a customer)"),
+    Case("t26_total_first_row.csv", [("甲公司", 100), ("乙公司", 250), ("丙公司", 300)], 650, 650, 4,
+         [(2, "total", 650)], stated=650,
+         comment="the 合计 line right under the header (reports that show the total first): it is the "
+                 "file's only, hence last, 合计 line, so stated_total = 650 (spec: 'the last 合计 line')"),
     # ------------------------------------------------------------ sheets
     Case("s01_hidden_first_sheet.xlsx", [("甲公司", 1000), ("乙公司", 2000)], 3000, 3000, 2,
          sheets=[], sheets_read=["销售明细"], sheets_skipped={"旧数据": "隐藏"},
