@@ -56,15 +56,10 @@ def funnel_chart(values: Sequence[float], labels: Sequence[str], *, inverse: boo
         h, top = w(0.0), ys(0.0)
         ax.fill([-h, h, h * (1 + kx), -h + h * kx], [top, top, top + h * ky, top + h * ky],
                 color=_shade(PALETTE[0], 1.3), edgecolor="white", linewidth=1.0)
-    mids = [ys((s0 + s1) / 2) for s0, s1 in zip(starts, ends)]
-    order = np.argsort(mids)
-    spread = np.empty(len(mids))
-    spread[order] = _spread(np.asarray(mids)[order], gap=0.07)
     right = 0.5 * (1 + kx) + 0.1
-    for i, (s0, s1) in enumerate(zip(starts, ends)):
-        edge = w((s0 + s1) / 2) * (1 + kx)
-        ax.plot([edge, right - 0.04, right - 0.02], [mids[i], spread[i], spread[i]], color="#888888", linewidth=0.8)
-        ax.text(right, spread[i], f"{labels[i]}: {value_format.format(vals[i])}", va="center", fontsize=11)
+    texts = [f"{label}: {value_format.format(v)}" for label, v in zip(labels, vals)]
+    _leader_labels(ax, [ys((s0 + s1) / 2) for s0, s1 in zip(starts, ends)],
+                   [w((s0 + s1) / 2) * (1 + kx) for s0, s1 in zip(starts, ends)], right, texts)
     for j, text in enumerate(between or []):
         ax.text(-0.52, ys(ends[j]), text, ha="right", va="center", fontsize=10, color="#444444")
     ax.set_xlim(-0.85 if between else -0.55, right + 0.75)
@@ -105,6 +100,18 @@ def _flat_funnel(values: Sequence[float], labels: Sequence[str], *, inverse: boo
     ax.axis("off")
     ax.set_title(title)
     return fig
+
+
+def _leader_labels(ax: "Axes", mids: list[float], edges: list[float], right: float, texts: list[str]) -> None:
+    """Labels at x = ``right``, pushed apart vertically, each joined to its slice by a leader line."""
+    import numpy as np
+
+    order = np.argsort(mids)
+    spread = np.empty(len(mids))
+    spread[order] = _spread(np.asarray(mids)[order], gap=0.07)
+    for i, text in enumerate(texts):
+        ax.plot([edges[i], right - 0.04, right - 0.02], [mids[i], spread[i], spread[i]], color="#888888", linewidth=0.8)
+        ax.text(right, spread[i], text, va="center", fontsize=11)
 
 
 def _shade(color: str, factor: float) -> tuple[float, float, float]:
