@@ -125,6 +125,7 @@ def verify_04(out_dir, nb):
     assert "分析日期 2025-12-11，客户 5 个" in text
     assert "按单据编号数会比购买天数多的客户：2 个" in text and "退货或取消的行：1 行" in text   # 17850 and 13047: 2 invoices a day
     assert "冠军客户 占客户的" not in text and "✅ 练习 04.4" in text
+    assert "右上角 R5/F5（最近买过、买得多：最好的客户）：0 个客户，销售额 0 英镑" in text      # in the data's currency
 
 
 def verify_05(out_dir, nb):
@@ -149,7 +150,7 @@ def verify_05(out_dir, nb):
     assert "分析日期 1998-07-01" in text and "✅ 练习 05.4" in text
 
 
-ALT_RUNS["04"] = Case(lambda tmp: {"input_path": str(retail_csv(tmp))}, verify_04)
+ALT_RUNS["04"] = Case(lambda tmp: {"input_path": str(retail_csv(tmp)), "currency": "英镑"}, verify_04)
 ALT_RUNS["05"] = Case(lambda tmp: {"input_path": str(cdnow_csv(tmp)), "a": 0.7, "b": 0.9, "currency": "美元"}, verify_05)
 
 
