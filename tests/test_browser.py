@@ -139,9 +139,11 @@ INSPECT = """(path) => {
   window.jupyterapp.shell.activateById(panel.id);
   const texts = [];
   const widgetCells = [];
+  const checkCells = [];
   Array.from(panel.content.model.cells).forEach((c, i) => {
     if (c.type !== 'code') return;
     if (c.sharedModel.getSource().includes('interact(')) widgetCells.push(i);
+    if (c.sharedModel.getSource().includes('\\ncheck(')) checkCells.push(i);
     for (const o of c.outputs.toJSON()) {
       if (o.text) texts.push([i, [].concat(o.text).join('')]);
       if (o.data && o.data['text/plain']) texts.push([i, [].concat(o.data['text/plain']).join('')]);
@@ -149,7 +151,7 @@ INSPECT = """(path) => {
   });
   const headers = Array.from(panel.node.querySelectorAll('.jp-OutputArea-output table thead th'))
                        .map(th => th.textContent.trim()).filter(t => t);
-  return {texts, widgetCells, headers, html: panel.node.innerText};
+  return {texts, widgetCells, checkCells, headers, html: panel.node.innerText};
 }"""
 
 
@@ -231,6 +233,9 @@ def _check(page, path: str, state: dict) -> list[str]:
     if tables.count():
         tables.first.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"{stem}_table.png"))
+    if seen["checkCells"]:                      # the exercise feedback as a learner sees it
+        _mark(page, path, seen["checkCells"][0], "check")
+        page.screenshot(path=str(SHOTS / f"{stem}_check.png"))
     if not seen["widgetCells"]:
         return problems + [f"{name}: no 交互探索 widget cell"]
     _mark(page, path, seen["widgetCells"][0], "widget")
