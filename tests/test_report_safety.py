@@ -278,18 +278,27 @@ def test_sixty_products_with_a_bad_name_and_a_failing_one(tmp_path):
     assert capped.returncode == 0 and len(list((tmp_path / "capped").iterdir())) == 3
 
 
-def test_overwrite_only_replaces_a_cvwork_folder(tmp_path):
-    env, out = stub_env(tmp_path), tmp_path / "out"
+def test_overwrite_only_replaces_a_cvwork_folder(tmp_path, capsys, monkeypatch):
+    for key, value in stub_env(tmp_path).items():               # in process, with the stub engine
+        monkeypatch.setenv(key, value)
+    for key in ("MPLBACKEND", "CVWORK_HEADLESS", "PYTHONWARNINGS"):   # restored after the test
+        monkeypatch.setenv(key, os.environ.get(key, ""))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "out"
     data = small_sales(tmp_path / "small.csv")
-    args = ["report", data, "--lesson", "08", "--product", "甲产品", "--format", "ipynb", "--out", out]
-    assert cvwork(*args, env=env).returncode == 0
+    args = ["report", str(data), "--lesson", "08", "--product", "甲产品", "--format", "ipynb", "--out", str(out)]
+    assert cli.main(args) == 0
     folder = out / "08_revenue_bucket_funnel_甲产品"
-    assert cvwork(*args, "--overwrite", env=env).returncode == 0
+    first = (folder / MARKER).stat().st_ino
+    assert cli.main([*args, "--overwrite"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [folder.name]           # replaced, not _2
+    assert (folder / MARKER).stat().st_ino != first
     (folder / "用户的文件.txt").write_text("mine", encoding="utf-8")
-    assert "--overwrite" in one_line(cvwork(*args, "--overwrite", env=env))
+    capsys.readouterr()
+    code = cli.main([*args, "--overwrite"])
+    assert code == 2 and "--overwrite" in one_line(subprocess.CompletedProcess([], code, "", capsys.readouterr().err))
     assert (folder / "用户的文件.txt").read_text(encoding="utf-8") == "mine"
-    assert cvwork(*args, env=env).returncode == 0 and (out / f"{folder.name}_2").is_dir()
+    assert cli.main(args) == 0 and (out / f"{folder.name}_2").is_dir()
 
 
 def test_internal_error_is_one_line(tmp_path):
