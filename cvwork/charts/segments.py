@@ -91,7 +91,7 @@ def quadrant_scatter(quadrants: "pd.DataFrame", *, title: str = "客户价值象
         ax.axhline(split["growth"].median(), color="#555555", linestyle="--", linewidth=0.8)
     counts = quadrants["quadrant"].value_counts()
     notes = [f"{name} {counts[name]:,} 个（{why}）" for name, why in
-             (("新客户", "无上一年可比"), ("回流客户", "无上一年可比"), ("流失客户", "近一年没有购买")) if counts.get(name, 0)]
+             (("新客户", "无上一窗口可比"), ("回流客户", "无上一窗口可比"), ("流失客户", "当前窗口没有购买")) if counts.get(name, 0)]
     if len(split) > len(shown):
         notes.append(f"净额≤0 {len(split) - len(shown):,} 个（对数轴画不出）")
     if notes:
