@@ -154,7 +154,8 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
                          f"0 < silent_days < churn_days), 收到 (got) {new_days}, {silent_days}, {churn_days}")
     require_columns(transactions, (customer, date))
     stamp = default_as_of(transactions[date]) if as_of is None else pd.Timestamp(as_of)
-    info = customer_dates(transactions[transactions[date] <= stamp], customer, date, amount)
+    stamp = stamp.normalize()                                  # whole days: a line at 23:59 on as_of counts
+    info = customer_dates(transactions[transactions[date].dt.normalize() <= stamp], customer, date, amount)
     first_age = (stamp - info["first_purchase"]).dt.days
     last_age = (stamp - info["last_purchase"]).dt.days.astype("Int64")
     stage = pd.Series("流失客户", index=info.index)

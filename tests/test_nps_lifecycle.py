@@ -254,3 +254,10 @@ def test_stored_lesson_07_readouts_match_the_numbers():
     flow = lc.churn_flow(sales)
     assert f"新流失 {int(flow['churned'].sum())} 个" in text
     assert int(flow["churned"].sum()) == int((stages["stage"] == "流失客户").sum())   # every churned customer is a flow
+
+
+def test_as_of_compares_whole_days():
+    t = pd.DataFrame({"customer": ["a", "b"], "amount": [1.0, 1.0],
+                      "date": pd.to_datetime(["2025-03-01 23:59", "2025-03-02 00:01"])})
+    out = lc.lifecycle_stages(t, "2025-03-01").set_index("customer")
+    assert list(out.index) == ["a"] and out.loc["a", "days_since_last"] == 0     # 23:59 on as_of counts, 00:01 next day not
