@@ -84,7 +84,12 @@ def feedback(exercise: str, answer: Any, tol: float | None = None, **context: An
     spec = _SPECS.get(exercise, Spec())
     if tol is not None and tol > 1e-6:
         spec = Spec(spec.decimals, tol, spec.unit, spec.percent, spec.kind)
-    return _judge(answer, _EXPECTED[exercise](**context), spec)
+    truth = _EXPECTED[exercise](**context)
+    try:
+        return _judge(answer, truth, spec)
+    except Exception as exc:   # an answer object that misbehaves still gets feedback, never a traceback
+        kind = spec.kind or _kind_of(truth)
+        return Verdict(False, f"类型不对：无法读出你给的{_describe(answer)}（{type(exc).__name__}）。{_wants(kind, spec)}")
 
 
 def is_correct(exercise: str, answer: Any, tol: float | None = None, **context: Any) -> bool | None:

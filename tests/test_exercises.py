@@ -122,6 +122,24 @@ def test_wrong_type_answered_with_a_hint_never_an_exception(exercise, answer, hi
     assert result.ok is False and hint in result.message, result.message
 
 
+class _Awkward:
+    """An answer whose comparison and length both fail."""
+
+    def __len__(self):
+        raise RuntimeError("no length")
+
+    def __eq__(self, other):
+        raise RuntimeError("no comparison")
+
+    __hash__ = object.__hash__
+
+
+@pytest.mark.parametrize("exercise", ["t.clv", "t.count", "t.set", "t.name"])
+def test_an_answer_that_misbehaves_still_gets_feedback(exercise):
+    result = verdict(exercise, _Awkward())
+    assert result.ok is False and ("本题要" in result.message or "集合" in result.message)
+
+
 def test_set_feedback_counts_missing_and_extra_items():
     missing = verdict("t.set", {"甲公司", "乙公司"})
     assert missing.ok is False and "少了 2 个" in missing.message and "4 个" in missing.message
