@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "messy" / "files"
 OTHER_READER_FILES = {"o01_opportunities_crm.csv", "o02_survey_cn.csv", "o03_survey_pingfen.xlsx",
                       "o04_leads_cn.csv", "o05_opportunities_cn.xlsx", "o06_survey_messy_scores.csv",
-                      "o07_opportunities_won_closed_flags.csv"}
+                      "o07_opportunities_won_closed_flags.csv", "o08_survey_wjx_style.xlsx"}
 TOTAL_CODES = {"total", "subtotal"}
 
 io = pytest.importorskip("cvwork.io")
@@ -306,6 +306,14 @@ def test_survey_scores_with_units_and_bad_scores():
     acc = io.account_of(survey)
     assert sorted(acc.excluded["row"].astype(int)) == [4, 5]
     assert (acc.rows_read, acc.rows_kept) == (5, 3)
+
+
+def test_survey_questionnaire_export_time_column():
+    """A 问卷星-style export: the answer time is in 提交答卷时间 (a datetime cell and a text datetime)."""
+    survey = io.read_survey(FILES / "o08_survey_wjx_style.xlsx")
+    assert survey["customer"].tolist() == ["甲公司", "乙公司"]
+    assert survey["score"].astype(float).tolist() == [9.0, 6.0]
+    assert list(survey["date"]) == [pd.Timestamp("2024-05-01 10:00"), pd.Timestamp("2024-05-02 14:30")]
 
 
 def test_leads_chinese_headers_keep_phone_as_text():

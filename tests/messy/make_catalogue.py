@@ -936,6 +936,11 @@ def other_readers() -> None:
         "B单,Beta,Closed Lost,5000,0,2024-04-15,FALSE,TRUE",
         "C单,Gamma,Proposal/Price Quote,8000,75,2024-06-30,FALSE,FALSE",
     ])
+    xlsx("o08_survey_wjx_style.xlsx", [sheet("Sheet1", [
+        ["序号", "提交答卷时间", "客户名称", "推荐意愿得分"],
+        [1, D(2024, 5, 1, 10, 0), "甲公司", 9],
+        [2, "2024/5/2 14:30:00", "乙公司", 6],
+    ])])
     text("o02_survey_cn.csv", [
         "客户,推荐意愿得分,日期,备注",
         "甲公司,9,2024-05-01,服务好",
