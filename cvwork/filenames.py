@@ -1,15 +1,23 @@
-"""Safe names: files and folders every operating system accepts, legal Excel sheet names.
+"""Safe names and safe places: file and folder names every operating system accepts, legal
+Excel sheet names, and report folders that never replace what the user made.
 
 >>> safe_filename("智能门锁"), safe_filename("A4/70g")
 ('智能门锁', 'A4_70g_b23b07')
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import shutil
+import signal
 import unicodedata
+import uuid
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
+
+from cvwork.errors import InputError
 
 #: table name -> Chinese sheet name, in report order (the capstone report's sections)
 SHEET_NAMES: dict[str, str] = {
@@ -77,6 +85,8 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
 
 #: a report folder cvwork wrote carries this file, listing what it wrote
 MARKER = ".cvwork-report"
+#: temporary folders (made beside the target) start with this
+TMP_PREFIX = ".cvwork-tmp-"
 
 
 def free_folder(root: Path, name: str) -> Path:
@@ -112,3 +122,68 @@ def write_marker(folder: Path) -> None:
     files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)
     (folder / MARKER).write_text(json.dumps({"cvwork": "report", "files": files}, ensure_ascii=False),
                                  encoding="utf-8")
+
+
+def publish(work: Path, out_root: Path, name: str, overwrite: bool) -> Path:
+    """Rename the finished folder into place: a free name, or over a folder cvwork wrote (``--overwrite``)."""
+    target = out_root / name
+    if overwrite and target.is_dir() and written_by_cvwork(target):
+        old = out_root / f"{TMP_PREFIX}old-{uuid.uuid4().hex[:8]}"
+        with shielded():
+            os.rename(target, old)
+            os.rename(work, target)
+            shutil.rmtree(old)
+        return target
+    target = free_folder(out_root, name)
+    os.rename(work, target)
+    return target
+
+
+def check_out(out: Path) -> Path:
+    """The output folder, checked before any work: not a file, writable (or creatable)."""
+    out = Path(os.path.abspath(out))
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out '{out}' 是一个文件，不是文件夹 (--out is a file, not a folder); "
+                         f"请指定一个文件夹 (give a folder)")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"--out '{out}' 的上级 '{existing}' 是一个文件 (a parent of --out is a file)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"没有权限写入文件夹 '{existing}' (folder not writable: '{existing}'); "
+                         f"请用 --out 指定可写的文件夹 (choose a writable folder with --out)")
+    return out
+
+
+def make_dirs(out: Path) -> list[Path]:
+    """Create the output folder (and missing parents); return the ones created."""
+    missing = []
+    folder = out
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir()
+    return list(reversed(missing))
+
+
+def check_replaceable(target: Path) -> None:
+    if target.exists() and not (target.is_dir() and written_by_cvwork(target)):
+        raise InputError(f"--overwrite 不会替换 '{target}'：它不是 cvwork 写的，或里面有别的文件 "
+                         f"(--overwrite replaces only a folder cvwork wrote, with no other files in it); "
+                         f"去掉 --overwrite 会写到新的文件夹 (without --overwrite a new folder is used)")
+
+
+@contextlib.contextmanager
+def shielded() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while a cleanup or a rename runs, then deliver them."""
+    pending = []
+    handlers = {s: signal.signal(s, lambda n, f: pending.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
+        if pending:
+            raise KeyboardInterrupt

@@ -13,19 +13,17 @@ import argparse
 import contextlib
 import os
 import shutil
-import signal
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
 from cvwork.cli import (INLINE, MANY_PRODUCTS, _sheet, declared, given_files, lesson_path, match_inputs,
                         read_options)
 from cvwork.errors import InputError
-from cvwork.filenames import free_folder, safe_filename, write_marker, written_by_cvwork
+from cvwork.filenames import (TMP_PREFIX, check_out, check_replaceable, make_dirs, publish, safe_filename,
+                              shielded, write_marker)
 
-TMP_PREFIX = ".cvwork-tmp-"
 #: lessons about one product: on a file with several products the user says which (or --all-products)
 PER_PRODUCT = {"08"}
 
@@ -42,13 +40,13 @@ def report(args: argparse.Namespace) -> int:
     names = {p: _folder_name(lesson, p) for p in targets}
     if args.overwrite:
         for name in names.values():
-            _check_replaceable(out_root / name)
+            check_replaceable(out_root / name)
     _kernel_environment()
     scratch = Path(tempfile.mkdtemp(prefix="cvwork-input-"))
     created: list[Path] = []
     try:
         base = _base_parameters(params, args, inputs, sales, scratch)
-        created = _make_dirs(out_root)
+        created = make_dirs(out_root)
         with quiet_terminal() as term:
             failures = run_batch(lesson, base, names, out_root, args, term)
     finally:
@@ -152,57 +150,6 @@ def execute(lesson: Path, executed: Path, parameters: dict) -> None:
             raise InputError(exc.evalue) from None
         raise InputError(f"第 {lesson.stem[:2]} 课运行出错 (lesson {lesson.stem} failed): "
                          f"{exc.ename}: {exc.evalue}") from None
-
-
-def publish(work: Path, out_root: Path, name: str, overwrite: bool) -> Path:
-    """Rename the finished folder into place: a free name, or over a folder cvwork wrote (``--overwrite``)."""
-    target = out_root / name
-    if overwrite and target.is_dir() and written_by_cvwork(target):
-        old = out_root / f"{TMP_PREFIX}old-{uuid.uuid4().hex[:8]}"
-        with shielded():
-            os.rename(target, old)
-            os.rename(work, target)
-            shutil.rmtree(old)
-        return target
-    target = free_folder(out_root, name)
-    os.rename(work, target)
-    return target
-
-
-def check_out(out: Path) -> Path:
-    """The output folder, checked before any work: not a file, writable (or creatable)."""
-    out = Path(os.path.abspath(out))
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out '{out}' 是一个文件，不是文件夹 (--out is a file, not a folder); "
-                         f"请指定一个文件夹 (give a folder)")
-    existing = out
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise InputError(f"--out '{out}' 的上级 '{existing}' 是一个文件 (a parent of --out is a file)")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError(f"没有权限写入文件夹 '{existing}' (folder not writable: '{existing}'); "
-                         f"请用 --out 指定可写的文件夹 (choose a writable folder with --out)")
-    return out
-
-
-def _make_dirs(out: Path) -> list[Path]:
-    """Create the output folder (and missing parents); return the ones created."""
-    missing = []
-    folder = out
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for folder in reversed(missing):
-        folder.mkdir()
-    return list(reversed(missing))
-
-
-def _check_replaceable(target: Path) -> None:
-    if target.exists() and not (target.is_dir() and written_by_cvwork(target)):
-        raise InputError(f"--overwrite 不会替换 '{target}'：它不是 cvwork 写的，或里面有别的文件 "
-                         f"(--overwrite replaces only a folder cvwork wrote, with no other files in it); "
-                         f"去掉 --overwrite 会写到新的文件夹 (without --overwrite a new folder is used)")
 
 
 def _read(args: argparse.Namespace, files: dict) -> "object | None":
@@ -327,17 +274,3 @@ def quiet_terminal() -> Iterator:
         os.dup2(saved, 2)
         os.close(saved)
         term.close()
-
-
-@contextlib.contextmanager
-def shielded() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM while a cleanup or a rename runs, then deliver them."""
-    pending = []
-    handlers = {s: signal.signal(s, lambda n, f: pending.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, h in handlers.items():
-            signal.signal(s, h)
-        if pending:
-            raise KeyboardInterrupt
