@@ -170,6 +170,7 @@ def _write_sheet(sheet: Any, frame: "pd.DataFrame") -> None:
 
 
 def _unit_of(column: str, values: "pd.Series") -> str | None:
+    import numpy as np
     import pandas as pd
 
     from cvwork.labels import unit
@@ -180,7 +181,8 @@ def _unit_of(column: str, values: "pd.Series") -> str | None:
     if pd.api.types.is_integer_dtype(values):
         return "count"
     if pd.api.types.is_float_dtype(values):
-        return "num"
+        finite = values[np.isfinite(values)]
+        return "count" if len(finite) and (finite == finite.round()).all() else "num"   # whole numbers: no .00
     return "date" if pd.api.types.is_datetime64_any_dtype(values) else None
 
 

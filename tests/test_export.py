@@ -48,7 +48,7 @@ def test_csv_neutralised_and_read_back_exactly(tmp_path):
 def test_workbook_has_no_formula_and_keeps_ids(tmp_path):
     save_table(hostile_table(), tmp_path, "revenue_buckets")
     save_table(pd.DataFrame({"segment": ["=1+1"], "customers": [3]}), tmp_path, "rfm_segments")
-    save_table(pd.DataFrame({"指标": ["x"], "数值": [1.5]}), tmp_path, "headline")
+    save_table(pd.DataFrame({"指标": ["x", "y"], "数值": [1.5, 2.0], "整数": [1088.0, np.inf]}), tmp_path, "headline")
     save_table(pd.DataFrame({"a": [1]}), tmp_path, "zz_extra")
     book = openpyxl.load_workbook(tables_to_workbook(tmp_path, tmp_path / "r.xlsx"))
     assert book.sheetnames == ["头条数字", "客户分段漏斗", "RFM 客户群", "zz_extra"]   # report order, Chinese
@@ -65,6 +65,8 @@ def test_workbook_has_no_formula_and_keeps_ids(tmp_path):
     assert column["上限"][0] is None and 5.0 in column["上限"]     # inf is a blank cell, not "inf"
     assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width >= 10
     assert sheet["A2"].quotePrefix
+    head = book["头条数字"]
+    assert head["B2"].number_format == "#,##0.00" and head["C2"].number_format == "#,##0"   # whole numbers: no .00
 
 
 def test_workbook_from_frames_in_given_order(tmp_path):
