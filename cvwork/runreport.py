@@ -161,6 +161,8 @@ def _read(args: argparse.Namespace, files: dict) -> "object | None":
         return None
     from cvwork.io import read_sales
 
+    if sys.stderr.isatty():                       # something on screen at once, even for a big file
+        print(f"正在读取 (reading) {Path(files['sales']).name} …", file=sys.stderr, flush=True)
     return read_sales(files["sales"], **read_options(args))
 
 
