@@ -44,10 +44,15 @@ def parse_amounts(values: "pd.Series") -> "pd.Series":
         return values.astype("float64")
     numeric = pd.to_numeric(values, errors="coerce").astype("float64")
     todo = numeric.isna() & values.notna()
+    if todo.any():                     # fast path: thousands separators only
+        plain = values[todo].astype(str).str.replace(",", "", regex=False).str.strip()
+        numeric[todo] = pd.to_numeric(plain, errors="coerce").astype("float64")
+        todo = numeric.isna() & values.notna()
     if todo.any():
         text = _texts(values[todo])
         negative = text.str.match(r"^[-+]?\(.*\)$")
         text = text.str.replace(r"[()]", "", regex=True).str.replace(_CURRENCY, "", regex=True, flags=re.I)
+        text = text.str.replace(r"整$", "", regex=True)                      # 1200元整
         parts = text.str.extract(_NUMBER)
         base = pd.to_numeric(parts[1], errors="coerce") * 10.0 ** pd.to_numeric(parts[2], errors="coerce").fillna(0)
         scale = parts[3].map(_UNIT).fillna(1.0)
@@ -116,6 +121,12 @@ def parse_dates(values: "pd.Series") -> "pd.Series":
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
         return out.astype("datetime64[ns]")
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):      # text only: no type checks
+        out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+        rest = values.notna()
+        if rest.any():
+            out[rest] = _from_text(values[rest].astype(str).str.normalize("NFKC").str.strip())
+        return out
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     kinds = values.map(type)
     stamps = kinds.map(lambda k: issubclass(k, (dt.date, pd.Timestamp, np.datetime64))

@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from cvwork.io.readers import Spec, _Part
     from cvwork.io.sources import Grid, Source
 
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_ZERO_WIDTH_CHARS = "[\u200b-\u200f\u2060\ufeff\u00ad]"       # real characters: pyarrow's regex takes them too
+_ZERO_WIDTH = re.compile(_ZERO_WIDTH_CHARS)
 TEXT_COLUMNS = ("customer", "product", "owner", "region", "stage", "company", "segment", "source", "industry")
 ID_COLUMNS = ("order_id", "opportunity_id", "lead_id", "respondent", "phone", "customer_code")
 
@@ -28,6 +29,9 @@ def _is_missing(col: "pd.Series") -> "pd.Series":
     """Empty cells: NaN/None or text of only spaces and zero-width characters."""
     import pandas as pd
 
+    if pd.api.types.infer_dtype(col, skipna=True) == "string":          # vectorised (pyarrow) for text
+        text = col.astype("str").str.replace(_ZERO_WIDTH_CHARS, "", regex=True).str.strip()
+        return col.isna() | text.eq("").fillna(False)
     blanks = [u for u in pd.unique(col.dropna()) if isinstance(u, str) and not _ZERO_WIDTH.sub("", u).strip()]
     return col.isna() | (col.isin(blanks) if blanks else False)
 
@@ -102,8 +106,20 @@ def _flag_amounts(frame, amt, amount, grid: "Grid", flag, lines, open_rows) -> N
     flag(amount.isna(), "amount", frame[amt])
 
 
+_FLAGS = {"true", "false", "1", "0", "是", "否", "yes", "no", "y", "n"}
+
+
+def _is_flag(col: "pd.Series") -> bool:
+    """A TRUE/FALSE column (Salesforce's Closed, Won): not dates, not numbers."""
+    values = col.dropna()
+    return len(values) > 0 and values.map(lambda v: str(v).strip().lower() in _FLAGS).all()
+
+
 def _parse_columns(frame, spec: "Spec", flag) -> None:
     import pandas as pd
+
+    if "closed" in frame and "is_closed" not in frame and _is_flag(frame["closed"]):
+        frame.rename(columns={"closed": "is_closed"}, inplace=True)
 
     for name, required in spec.dates.items():
         if name not in frame:
@@ -122,13 +138,14 @@ def _parse_columns(frame, spec: "Spec", flag) -> None:
     if "probability" in frame:
         frame["probability"] = _probabilities(frame["probability"], flag)
     if "score" in frame:
-        score = parse_amounts(frame["score"])
+        score = parse_quantities(frame["score"])                             # '9分' is 9
         flag(score.isna() | ~score.between(0, 10), "score", frame["score"])
         frame["score"] = score
     if "outcome" in frame:
         from cvwork.forecast import normalise_outcomes
 
-        frame["outcome"] = normalise_outcomes(frame["outcome"])
+        closed = frame["closed"] if "closed" in frame else frame.get("is_closed")
+        frame["outcome"] = normalise_outcomes(frame["outcome"], closed=closed)
     for name in TEXT_COLUMNS + ID_COLUMNS:
         if name in frame:
             frame[name] = _clean_text(frame[name], zero_width=name != "customer")
@@ -147,21 +164,20 @@ def _probabilities(raw: "pd.Series", flag) -> "pd.Series":
 
 
 def _clean_text(col: "pd.Series", zero_width: bool = True) -> "pd.Series":
-    """Strings stripped (on distinct values only), numbers from Excel without '.0';
+    """Strings stripped, numbers from Excel without '.0', Excel's ="00123" unwrapped;
     zero-width characters dropped unless the spelling is to be kept (customers)."""
     import pandas as pd
 
-    uniq = pd.unique(col.dropna())
-    lookup = {}
-    for v in uniq:
-        if isinstance(v, float) and v.is_integer():
-            lookup[v] = str(int(v))
-        else:
-            text = (_ZERO_WIDTH.sub("", str(v)) if zero_width else str(v)).strip()
-            text = text[2:-1] if text.startswith('="') and text.endswith('"') else text   # Excel's ="00123"
-            text = text if _ZERO_WIDTH.sub("", text).strip() else ""
-            lookup[v] = text if text else None
-    return col.map(lookup).astype("str")
+    if pd.api.types.infer_dtype(col, skipna=True) == "string":
+        text = col.astype("str")
+    else:
+        numbers = col.map(lambda v: isinstance(v, float) and v.is_integer())
+        text = col.where(~numbers, col[numbers].map(lambda v: str(int(v)))).astype("str")
+    if zero_width:
+        text = text.str.replace(_ZERO_WIDTH_CHARS, "", regex=True)
+    text = text.str.strip().str.replace(r'^="(.*)"$', r"\1", regex=True)
+    blank = text.str.replace(_ZERO_WIDTH_CHARS, "", regex=True).str.strip().eq("")
+    return text.where(~blank & col.notna())
 
 
 def customer_keys(names: "pd.Series") -> "pd.Series":

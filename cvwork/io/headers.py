@@ -67,6 +67,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                            "expectedclosedate", "closedate"),
         "closed": ("关闭日期", "实际成交日期", "结单日期", "closed", "closeddate", "actualclosedate"),
         "outcome": ("结果", "赢单/输单", "商机状态", "状态", "outcome", "result", "status", "iswon", "won"),
+        "is_closed": ("是否关闭", "已关闭", "isclosed", "closedflag"),
         **_SHARED,
     },
     "stage_history": {
@@ -79,7 +80,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "customer": ("客户名称", "客户", "customer", "account", "company"),
         "score": ("推荐意愿得分", "推荐意愿", "推荐得分", "评分", "得分", "分数", "nps", "npsscore", "score",
                   "likelihoodtorecommend"),
-        "date": ("调查日期", "日期", "提交时间", "date", "submitted", "submittedat", "responsedate"),
+        "date": ("调查日期", "日期", "提交答卷时间", "提交时间", "答卷时间", "填写时间", "date", "submitted",
+                 "submittedat", "responsedate"),
         "segment": ("客户类型", "客户分类", "细分", "segment", "customertype"),
         "comment": ("意见", "评论", "备注", "comment", "comments", "feedback"),
         **_SHARED,
@@ -95,7 +97,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 #: header unit in brackets -> factor applied to the amount
-UNITS = {"元": 1.0, "人民币": 1.0, "rmb": 1.0, "¥": 1.0, "$": 1.0, "usd": 1.0, "万元": 1e4, "万": 1e4}
+UNITS = {"元": 1.0, "人民币": 1.0, "rmb": 1.0, "cny": 1.0, "¥": 1.0, "￥": 1.0, "$": 1.0, "usd": 1.0,
+         "千元": 1e3, "千": 1e3, "万元": 1e4, "万": 1e4, "百万元": 1e6, "百万": 1e6, "亿元": 1e8, "亿": 1e8}
 _BRACKET = re.compile(r"[(\[{](.*?)[)\]}]")
 
 
@@ -106,7 +109,7 @@ def norm_header(name: object) -> str:
     ('客户名称', 'customername', '金额元')
     """
     text = unicodedata.normalize("NFKC", str(name)).strip().lower()
-    return re.sub(r"[\s_\-.:()\[\]{}【】*#/\\]", "", text)
+    return re.sub(r"[\s_\-.:()\[\]{}【】*#/\\%]", "", text)
 
 
 def split_unit(name: object) -> tuple[str, float, str]:
@@ -159,7 +162,8 @@ def _label_to_canon(kind: str) -> dict[str, str]:
     return out
 
 
-def normalise_overrides(kind: str, columns: Mapping[str, str] | None, headers: Sequence[str]) -> dict[str, str]:
+def normalise_overrides(kind: str, columns: Mapping[str, str] | None, headers: Sequence[str],
+                        source: str = "") -> dict[str, str]:
     """User overrides as ``{file header: canonical}``, whichever way round they were given."""
     if not columns:
         return {}
@@ -174,7 +178,7 @@ def normalise_overrides(kind: str, columns: Mapping[str, str] | None, headers: S
         elif norm_header(key) in by_norm:      # a canonical name of the user's own
             out[by_norm[norm_header(key)]] = str(value)
         else:
-            raise InputError(f"--columns 中的列 '{key}={value}' 在文件里找不到 (column '{key}'/'{value}' of --columns is "
+            raise InputError(f"'{source}': --columns 中的列 '{key}={value}' 在文件里找不到 (column '{key}'/'{value}' of --columns is "
                              f"not in the file); 文件中的列 (columns in the file): {', '.join(map(str, headers))}")
     return out
 

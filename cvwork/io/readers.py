@@ -131,7 +131,7 @@ _WHAT = {"sales": "销售明细", "opportunities": "商机表", "stage_history":
 
 def _read_grid(source: Source, grid: Grid, spec: Spec, columns, header_row) -> _Part:
     header, data, lines, title_rows, header_line, positions = _split_header(source, grid, spec, header_row)
-    overrides = H.normalise_overrides(spec.kind, columns, header)
+    overrides = H.normalise_overrides(spec.kind, columns, header, source.path.name)
     sample = data.head(200)
     plan = H.plan_columns(spec.kind, header, sample, overrides)
     names = _column_names(header, plan.mapping)

@@ -52,6 +52,8 @@ def labelled_totals(frame: "pd.DataFrame", skip: tuple[str, ...]) -> "pd.Series"
         if name in skip:
             continue
         col = frame[name]
+        if pd.api.types.infer_dtype(col, skipna=True) == "string":          # vectorised first look for text
+            col = col[col.astype("str").str.contains(_LABEL_HINT, case=False, regex=True).fillna(False)]
         labels = {u: total_label(u) for u in pd.unique(col.dropna()) if isinstance(u, str) and hint.search(u)}
         labels = {u: k for u, k in labels.items() if k}
         if labels:
@@ -81,7 +83,8 @@ def repeated_headers(frame: "pd.DataFrame", header: list[str]) -> "pd.Series":
 
     keys = [norm_header(h) for h in header]
     first = frame.iloc[:, 0]
-    maybe = first.map(lambda v: isinstance(v, str) and norm_header(v) == keys[0])
+    text = first.astype("str").str.normalize("NFKC").str.lower().str.replace(r"[\s_\-.:()\[\]{}【】*#/]", "", regex=True)
+    maybe = text.eq(keys[0]).fillna(False) & first.notna()
     out = pd.Series(False, index=frame.index)
     for i in frame.index[maybe]:
         cells = [norm_header(v) for v in frame.loc[i] if v is not None and v == v]
@@ -130,16 +133,17 @@ def unlabelled_totals(amount: "pd.Series", detail: "pd.Series", candidate: "pd.S
 
 
 def stated_total(amount: "pd.Series", code: "pd.Series", detail_sum: float) -> float | None:
-    """The file's own grand total: a total line after the last detail line
-    (the one equal to the detail sum when there are several)."""
+    """The file's own grand total: a total line after the last detail line, or
+    any total line when none follows the detail (a total printed on top); the
+    one equal to the detail sum when there are several."""
     import numpy as np
 
     is_total = code.eq("total").to_numpy()
-    is_detail = code.isna().to_numpy() | ~code.isin(["total", "subtotal", "blank", "header"]).to_numpy()
+    is_detail = (amount.notna() & ~code.isin(["total", "subtotal"])).to_numpy()    # footers carry no amount
     if not is_total.any():
         return None
     last_detail = np.flatnonzero(is_detail).max() if is_detail.any() else -1
-    trailing = [i for i in np.flatnonzero(is_total) if i > last_detail]
+    trailing = [i for i in np.flatnonzero(is_total) if i > last_detail] or list(np.flatnonzero(is_total))
     values = [float(amount.iat[i]) for i in trailing if amount.iat[i] == amount.iat[i]]
     if not values:
         return None

@@ -309,7 +309,7 @@ def _fast_csv(path: Path, encoding: str, delim: str, width: int, lines: int) -> 
     import pandas as pd
 
     try:
-        cells = pd.read_csv(path, sep=delim, header=None, names=range(width), dtype=object, encoding=encoding,
+        cells = pd.read_csv(path, sep=delim, header=None, names=range(width), dtype="str", encoding=encoding,
                             encoding_errors="replace", keep_default_na=False, na_values=[""],
                             skip_blank_lines=False, on_bad_lines="skip", engine="c", quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError):
@@ -318,8 +318,7 @@ def _fast_csv(path: Path, encoding: str, delim: str, width: int, lines: int) -> 
         return None
     if len(cells) and isinstance(cells.iat[0, 0], str) and cells.iat[0, 0].startswith("\ufeff"):
         cells.iat[0, 0] = cells.iat[0, 0][1:]
-    cells = cells.astype(object).where(cells.notna(), None)
-    return Grid(None, cells, np.arange(len(cells)) + 1)
+    return Grid(None, cells, np.arange(len(cells)) + 1)        # pandas' str columns: vectorised text rules
 
 
 def _physical(text: str) -> list[str]:
