@@ -119,7 +119,7 @@ def _parse_columns(frame, spec: "Spec", flag) -> None:
     import pandas as pd
 
     if "closed" in frame and "is_closed" not in frame and _is_flag(frame["closed"]):
-        frame.rename(columns={"closed": "is_closed"}, inplace=True)
+        frame["is_closed"] = frame.pop("closed")
 
     for name, required in spec.dates.items():
         if name not in frame:
