@@ -324,8 +324,15 @@ def with_authority(tmp_path):
     from pathlib import Path
     opps = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "opportunities.csv", encoding="utf-8-sig")
     opps["authority"] = opps["urgency"] % 5 + 1                          # any 1-5 column will do
-    path = tmp_path / "opportunities_with_authority.csv"
-    opps.to_csv(path, index=False, encoding="utf-8-sig")
+    # exported from a Chinese CRM: its own header names, GBK, probability in percent
+    crm = {"opportunity_id": "商机编号", "customer": "客户名称", "region": "区域", "owner": "负责人", "stage": "销售阶段",
+           "amount": "商机金额", "probability": "赢率(%)", "created": "创建日期", "expected_close": "预计成交日期",
+           "closed": "关闭日期", "outcome": "结果", "need_specificity": "需求明确度", "urgency": "紧迫度",
+           "budget": "客户预算", "past_purchases": "历史购买次数", "interactions_90d": "近90天互动次数",
+           "shortlisted_vendors": "入围供应商数"}
+    opps["probability"] = (opps["probability"] * 100).round(6)
+    path = tmp_path / "商机导出.csv"
+    opps.rename(columns=crm).to_csv(path, index=False, encoding="gbk")
     return str(path)
 
 

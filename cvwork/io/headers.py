@@ -68,6 +68,12 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "closed": ("关闭日期", "实际成交日期", "结单日期", "closed", "closeddate", "actualclosedate"),
         "outcome": ("结果", "赢单/输单", "商机状态", "状态", "outcome", "result", "status", "iswon", "won"),
         "is_closed": ("是否关闭", "已关闭", "isclosed", "closedflag"),
+        "need_specificity": ("需求明确度", "需求明确程度", "需求", "need", "needspecificity"),
+        "urgency": ("紧迫度", "紧迫程度", "紧急程度", "urgency"),
+        "budget": ("客户预算", "预算", "预算金额", "budget"),
+        "past_purchases": ("历史购买次数", "过往购买次数", "以往合作次数", "pastpurchases"),
+        "interactions_90d": ("近90天互动次数", "90天互动次数", "近三个月互动次数", "interactions90d"),
+        "shortlisted_vendors": ("入围供应商数", "竞争供应商数", "候选供应商数", "shortlistedvendors", "competitors"),
         **_SHARED,
     },
     "stage_history": {
