@@ -1,10 +1,10 @@
 """The course in a real browser: JupyterLab driven by Playwright with Debian's Chromium.
 
 One JupyterLab server (widgets on: CVWORK_HEADLESS=0) and one page run every
-lesson with Run All, then check what a learner sees: no error output, no
-"Error displaying widget", no stray ``<function ...>`` echo, Chinese table
-headers; the first slider of each 交互探索 cell is moved and its output must
-change.  Screenshots go to ``build/browser/`` (kept by CI as artefacts).
+lesson with Run All (two lessons at a time), then check what a learner sees:
+no error output and no red stderr, no "Error displaying widget", no stray
+``<function ...>`` echo, Chinese table headers and widget descriptions; the
+first slider of each 交互探索 cell is moved and its output must change.  Screenshots go to ``build/browser/`` (kept by CI as artefacts).
 
 The notebooks are opened from the repository itself with autosave off and
 are never saved; a test at the end checks that no lesson file changed.
@@ -140,18 +140,20 @@ INSPECT = """(path) => {
   const texts = [];
   const widgetCells = [];
   const checkCells = [];
+  const stderr = [];
   Array.from(panel.content.model.cells).forEach((c, i) => {
     if (c.type !== 'code') return;
     if (c.sharedModel.getSource().includes('interact(')) widgetCells.push(i);
     if (c.sharedModel.getSource().includes('\\ncheck(')) checkCells.push(i);
     for (const o of c.outputs.toJSON()) {
       if (o.text) texts.push([i, [].concat(o.text).join('')]);
+      if (o.name === 'stderr') stderr.push([i, [].concat(o.text).join('')]);
       if (o.data && o.data['text/plain']) texts.push([i, [].concat(o.data['text/plain']).join('')]);
     }
   });
   const headers = Array.from(panel.node.querySelectorAll('.jp-OutputArea-output table thead th'))
                        .map(th => th.textContent.trim()).filter(t => t);
-  return {texts, widgetCells, checkCells, headers, html: panel.node.innerText};
+  return {texts, widgetCells, checkCells, stderr, headers, html: panel.node.innerText};
 }"""
 
 
@@ -222,6 +224,7 @@ def _check(page, path: str, state: dict) -> list[str]:
     problems = [f"{name}: error output {state['errors'][:2]}"] if state["errors"] else []
     seen = page.evaluate(INSPECT, path)
     problems += [f"{name} cell {i}: stray {t.strip()[:60]!r}" for i, t in seen["texts"] if "<function " in t]
+    problems += [f"{name} cell {i}: red stderr output {t.strip()[:80]!r}" for i, t in seen["stderr"]]
     if "Error displaying widget" in seen["html"]:
         problems.append(f"{name}: Error displaying widget")
     english = sorted({h for h in seen["headers"] if h in canonical_english()})
