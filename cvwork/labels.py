@@ -253,6 +253,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "frequency_holdout": ("验证期购买次数", "count"),
     "duration_holdout": ("验证期长度（周）", "num"),
     "predictive_clv": ("预测 CLV", "money"),
+    # management report (issue 16)
+    "metric": ("指标", "text"),
+    "unit_word": ("单位", "text"),
+    "current": ("本期", "num"),
+    "previous": ("上期", "num"),
+    "change": ("变化", "pct"),
+    "item": ("项目", "text"),
+    "content": ("内容", "text"),
+    "attainment": ("完成率", "pct"),
+    "count_listed": ("名单人数", "count"),
+    "list_sheet": ("名单（Excel 工作表）", "text"),
+    "respondent": ("答卷编号", "text"),
+    "comment": ("意见", "text"),
 }
 
 #: unit -> how one value is written for people
