@@ -214,7 +214,10 @@ def lessons(_: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="cvwork", description="客户价值评估工作簿：把课程当作报表运行 (run lessons as reports)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
-    rep = sub.add_parser("report", help="运行一课并导出报告 (run a lesson and export a report)")
+    rep = sub.add_parser("report", help="运行一课并导出报告 (run a lesson and export a report)",
+                         description="INPUT 是销售报表，其他文件用各自的选项。课程需要而没有给出的文件会被拒绝，"
+                                     "不会换成示例数据；可选的文件没给就跳过那一节；--sample 只用示例数据。"
+                                     "每份报告写到新的文件夹，不删除、不覆盖已有的文件。")
     rep.add_argument("input", nargs="?", help="销售报表 (sales report): .xlsx .xls .ods .csv .parquet")
     _reading_options(rep)
     rep.add_argument("--lesson", default=CAPSTONE, help="课号，默认 12 综合报告 (lesson number, default 12)")
