@@ -91,6 +91,8 @@ def pipeline_section(opps: pd.DataFrame | None, history: pd.DataFrame | None, en
     sec.add_list("重点商机", top, "金额最大的未逾期进行中商机")
     if history is not None:
         review = fc.weekly_review(opps, history, (end - pd.Timedelta(days=1)).strftime("%Y-%m-%d"), days=30)
+        review = review.rename(columns={"open": "进行中商机", "moved": "近30天推进", "won": "近30天赢单",
+                                        "lost": "近30天输单", "slipped": "已逾期商机"})
         sec.sheets["近30天变化"] = review
         sec.tables.append(("近 30 天各销售的管道变化（推进、赢单、输单、逾期）", review))
     return sec

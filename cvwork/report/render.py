@@ -21,13 +21,14 @@ table { border-collapse: collapse; font-size: 0.85em; white-space: nowrap; }
 th, td { border: 1px solid #d0d7de; padding: 3px 6px; } th { background: #eef2f7; }
 td { text-align: right; } td:first-child { text-align: left; }
 img { max-width: 100%%; height: auto; display: block; margin: 0.4em 0; }
-.caption { font-weight: bold; margin-top: 0.8em; }
+.caption { font-weight: bold; margin-top: 0.8em; break-after: avoid; page-break-after: avoid; }
 .kpis { display: flex; flex-wrap: wrap; gap: 8px; margin: 0.6em 0; }
 .kpi { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 10px; min-width: 130px; flex: 1; }
 .kpi .v { font-size: 1.3em; font-weight: bold; } .kpi .d { font-size: 0.85em; color: #555; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print { body { max-width: none; padding: 0; } section { break-before: page; }
-  section.first, section.summary { break-before: auto; } table, img { break-inside: avoid; } .scroll { overflow: visible; } }
+  section.first, section.summary { break-before: auto; } img { break-inside: avoid; } .scroll { overflow: visible; }
+  table { white-space: normal; font-size: 0.75em; } thead { display: table-header-group; } tr { break-inside: avoid; } }
 </style>
 """ % FONTS
 

@@ -42,7 +42,9 @@ class Section:
 
 def _with_owner(frame: pd.DataFrame, owners: pd.Series | None) -> pd.DataFrame:
     """Add the owner (销售员) after the customer column when the data has one."""
-    if owners is None or "owner" in frame:
+    if "owner" in frame:
+        return frame[["customer", "owner", *[c for c in frame if c not in ("customer", "owner")]]]
+    if owners is None:
         return frame
     out = frame.copy()
     out.insert(1, "owner", out["customer"].map(owners))
