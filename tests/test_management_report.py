@@ -186,3 +186,20 @@ def test_second_data_set_safe_html_and_pdf(tmp_path):
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
         rows = fonts.splitlines()[2:]
         assert rows and all(r.split()[-5] == "yes" for r in rows)        # every font embedded (emb column)
+
+
+class _Page:
+    """Stands in for a Report: text only in the bundled font, falling back to a serif font when it fails."""
+
+    def html(self, extra_css: str = "", csp: str = "") -> str:
+        return (f"<html><head><meta charset='utf-8'>{csp}{extra_css}</head><body>"
+                "<p style='font-family: \"Noto Sans SC\", serif'>客户价值 Report 2026</p></body></html>")
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdffonts")), reason="needs chromium and poppler")
+def test_pdf_uses_the_bundled_font_under_the_report_csp(tmp_path):
+    from cvwork.report.pdf import print_pdf
+
+    pdf = print_pdf(_Page(), tmp_path / "f.pdf")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert fonts.count("\n") > 2 and "Liberation" not in fonts and "DejaVu" not in fonts   # no serif fallback
