@@ -216,7 +216,8 @@ def _infer_numbers(frame: "pd.DataFrame", spec: "Spec") -> "pd.DataFrame":
     fixed = set(TEXT_COLUMNS + ID_COLUMNS) | set(spec.dates) | {"customer_raw", "sheet", "outcome"}
     for name in frame.columns:
         col = frame[name]
-        if name in fixed or col.dtype != object or not col.notna().any():
+        if name in fixed or pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col) \
+                or not col.notna().any():
             continue
         numbers = pd.to_numeric(col, errors="coerce")
         if numbers.notna().sum() == col.notna().sum():
