@@ -51,26 +51,16 @@ def _with_owner(frame: pd.DataFrame, owners: pd.Series | None) -> pd.DataFrame:
     return out
 
 
-def value_section(sales: pd.DataFrame, product: str | None, end: pd.Timestamp,
-                  owners: pd.Series | None) -> Section:
-    """Revenue buckets, ABC/Pareto, RFM segments, the value ranking and the customers to act on."""
-    from cvwork import abc, charts, clv, rfm
-    from cvwork.buckets import choose_edges, push_up_candidates
-    from cvwork.funnel import customer_buckets, revenue_buckets, select_product
-    from cvwork.lifecycle import lifecycle_stages
+def _overview(sec: Section, upto: pd.DataFrame, scoped: pd.DataFrame, product: str | None) -> tuple:
+    """Revenue buckets (lesson 08), ABC and the Pareto curve (lesson 05); returns what the lists need."""
+    from cvwork import abc, charts
+    from cvwork.buckets import choose_edges
+    from cvwork.funnel import customer_buckets, revenue_buckets
 
-    scoped = select_product(sales, product)
-    sec = Section("客户价值")
-    choice = choose_edges(sales, product)
-    buckets = revenue_buckets(sales, product=product, edges=choice.edges)
-    totals = customer_buckets(sales, product=product, edges=choice.edges)
-    activity = lifecycle_stages(sales[sales["date"] < end], end)   # all products: buying another product is not silent
-    push = push_up_candidates(totals, buckets, activity)
+    choice = choose_edges(upto, product)
+    buckets = revenue_buckets(upto, product=product, edges=choice.edges)
+    totals = customer_buckets(upto, product=product, edges=choice.edges)
     abc_table = abc.abc_analysis(scoped)
-    abc_sum = abc.abc_summary(abc_table)
-    rfm_t = rfm.rfm_table(scoped[scoped["date"] < end], as_of=end)
-    seg = rfm.segment_summary(rfm_t)
-    values = clv.customer_value(scoped[scoped["date"] < end], as_of=end)
     crowd = buckets.loc[buckets["customers"].idxmax()]
     rich = buckets.loc[buckets["revenue"].idxmax()]
     n_a = int((abc_table["abc_class"] == "A").sum())
@@ -81,13 +71,34 @@ def value_section(sales: pd.DataFrame, product: str | None, end: pd.Timestamp,
     sec.figures.append(("各销售额区间的客户数与销售额", charts.buckets_side_by_side(buckets, title="各销售额区间的客户数与销售额")))
     sec.figures.append(("帕累托曲线", charts.pareto_chart(abc_table)))
     sec.sheets["客户分段漏斗"] = buckets
-    sec.sheets["ABC 汇总"] = abc_sum
+    sec.sheets["ABC 汇总"] = abc.abc_summary(abc_table)
+    sec.facts.update(pareto=abc.pareto_point(abc_table), n_a=n_a, crowd=str(crowd["bucket"]))
+    return buckets, totals, abc_table
+
+
+def value_section(sales: pd.DataFrame, product: str | None, end: pd.Timestamp,
+                  owners: pd.Series | None) -> Section:
+    """Revenue buckets, ABC/Pareto, RFM segments, the value ranking and the customers to act on."""
+    from cvwork import clv, rfm
+    from cvwork.buckets import push_up_candidates
+    from cvwork.funnel import select_product
+    from cvwork.lifecycle import lifecycle_stages
+
+    upto = sales[sales["date"] < end]
+    scoped = select_product(upto, product)
+    sec = Section("客户价值")
+    buckets, totals, abc_table = _overview(sec, upto, scoped, product)
+    rfm_t = rfm.rfm_table(scoped, as_of=end)
+    seg = rfm.segment_summary(rfm_t)
     sec.sheets["RFM 客户群"] = seg
     sec.tables.append(("RFM 客户群", seg))
-    a_class = abc_table.loc[abc_table["abc_class"] == "A", ["customer", "revenue", "abc_class"]]
+    values = clv.customer_value(scoped, as_of=end)
     top = values.head(20)[["customer", "clv", "historical_value", "p_alive", "recency_days"]]
-    sec.add_list("重点客户", _with_owner(top, owners), f"按客户价值（{values.attrs['method'].split('（')[0]}，未来 3 年毛利折现）排名的重点客户")
+    sec.add_list("重点客户", _with_owner(top, owners),
+                 f"按客户价值（{values.attrs['method'].split('（')[0]}，未来 3 年毛利折现）排名的重点客户")
+    activity = lifecycle_stages(upto, end)      # all products: a customer buying another product is not silent
     stage = activity.set_index("customer")
+    a_class = abc_table.loc[abc_table["abc_class"] == "A", ["customer", "revenue", "abc_class"]]
     silent = a_class[a_class["customer"].map(stage["stage"]).astype(str) == "沉默客户"].copy()
     silent["days_since_last"] = silent["customer"].map(stage["days_since_last"])
     silent["last_purchase"] = silent["customer"].map(stage["last_purchase"])
@@ -96,9 +107,7 @@ def value_section(sales: pd.DataFrame, product: str | None, end: pd.Timestamp,
     risk = rfm_t[rfm_t["segment"].isin(RISK_SEGMENTS)][["customer", "segment", "recency_days", "frequency", "monetary"]]
     risk = a_class.merge(risk, on="customer").sort_values(["revenue", "customer"], ascending=[False, True])
     sec.add_list("高危A类客户", _with_owner(risk, owners), "高危的 A 类客户：RFM 客户群为“高危客户”或“不能失去”")
-    push = push.drop(columns=[c for c in ("priority",) if c in push])
+    push = push_up_candidates(totals, buckets, activity).drop(columns="priority", errors="ignore")
     sec.add_list("升级候选客户", _with_owner(push, owners),
-                 f"升级候选：“{crowd['bucket']}”中已达到上一段下限八成的客户（活跃的在前）")
-    sec.facts.update(pareto=abc.pareto_point(abc_table), n_a=n_a, crowd=str(crowd["bucket"]),
-                     top_customer=str(values["customer"].iloc[0]) if len(values) else "")
+                 f"升级候选：“{sec.facts['crowd']}”中已达到上一段下限八成的客户（活跃的在前）")
     return sec
