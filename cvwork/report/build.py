@@ -63,7 +63,7 @@ def _title(sales: pd.DataFrame, product: str | None, end: pd.Timestamp) -> Secti
     return sec
 
 
-def _summary(head: pd.DataFrame, sections: dict[str, Section], end: pd.Timestamp) -> Section:
+def _summary(head: pd.DataFrame, sections: dict[str, Section], end: pd.Timestamp, whole: str = "") -> Section:
     p = periods(end)
     h = head.set_index("metric")
     sec = Section("摘要")
@@ -82,11 +82,11 @@ def _summary(head: pd.DataFrame, sections: dict[str, Section], end: pd.Timestamp
     pipe = sections["pipeline"]
     if not pipe.skipped and "coverage" in pipe.facts:
         cover = pipe.facts["coverage"]
-        sec.text.append(f"{pipe.facts['quarter']} 管道覆盖率 {cover:.1f} 倍" + ("，低于一般希望的 3 倍。" if cover < 3 else "，达到 3 倍。")
+        sec.text.append(f"{whole}{pipe.facts['quarter']} 管道覆盖率 {cover:.1f} 倍" + ("，低于一般希望的 3 倍。" if cover < 3 else "，达到 3 倍。")
                         + (f"瓶颈在 {pipe.facts['bottleneck']}。" if "bottleneck" in pipe.facts else ""))
     sat = sections["satisfaction"]
     if not sat.skipped and "nps_change" in sat.facts:
-        sec.text.append(f"NPS {sat.facts['nps']:.1f}，比上期{'上升' if sat.facts['nps_change'] > 0 else '下降'} "
+        sec.text.append(f"{whole}NPS {sat.facts['nps']:.1f}，比上期{'上升' if sat.facts['nps_change'] > 0 else '下降'} "
                         f"{abs(sat.facts['nps_change']):.1f} 分。")
     sec.facts["_html"] = [render.kpi_html(head)]
     return sec
@@ -120,11 +120,11 @@ def management_report(sales: pd.DataFrame, product: str | None = None, as_of: st
     sat = satisfaction_section(survey, periods(end), owners, revenue, note.replace("商机表", "调查表") if product else "")
     head = headline(scoped, end)
     if "coverage" in pipe.facts:
-        head.loc[len(head)] = ["管道覆盖率", "倍", pipe.facts["coverage"], float("nan"), float("nan")]
+        head.loc[len(head)] = ["管道覆盖率" + ("（全公司）" if product else ""), "倍", pipe.facts["coverage"], float("nan"), float("nan")]
     title = _title(sales, product, end)
     found = {"value": value, "pipeline": pipe, "satisfaction": sat}
     body = [value, pipe, sat]
-    return Report(title=title.title, sections=[title, _summary(head, found, end), *body, _actions(body)],
+    return Report(title=title.title, sections=[title, _summary(head, found, end, "全公司" if product else ""), *body, _actions(body)],
                   headline=head)
 
 

@@ -103,7 +103,7 @@ def value_section(sales: pd.DataFrame, product: str | None, end: pd.Timestamp,
     silent["days_since_last"] = silent["customer"].map(stage["days_since_last"])
     silent["last_purchase"] = silent["customer"].map(stage["last_purchase"])
     sec.add_list("沉默高价值客户", _with_owner(silent.sort_values(["revenue", "customer"], ascending=[False, True]), owners),
-                 "沉默的高价值客户：A 类，已 180–364 天没有购买")
+                 "沉默的高价值客户：A 类，已 180–364 天没有购买任何产品")
     risk = rfm_t[rfm_t["segment"].isin(RISK_SEGMENTS)][["customer", "segment", "recency_days", "frequency", "monetary"]]
     risk = a_class.merge(risk, on="customer").sort_values(["revenue", "customer"], ascending=[False, True])
     sec.add_list("高危A类客户", _with_owner(risk, owners), "高危的 A 类客户：RFM 客户群为“高危客户”或“不能失去”")
