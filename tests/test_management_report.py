@@ -127,6 +127,7 @@ def test_html_has_no_code_and_no_lesson_chrome(company):
     for chrome in ("ipynb", "In&nbsp;[", "学习目标", "小结", "jp-InputArea"):
         assert chrome not in page
     assert "max-width: 100%" in page and "overflow-x: auto" in page and "Noto Sans SC" in page
+    assert "<a " not in page and "href=" not in page                        # no links (to lessons or elsewhere)
 
 
 def test_product_scope_differs_and_plain_report(tmp_path, sales):

@@ -68,7 +68,7 @@ def kpi_html(headline: Any) -> str:
             change = f"，{row['change']:+.1%}" if row["change"] == row["change"] else ""
             delta = f"上期 {format_value(row['previous'], kind)}{change}"
         else:
-            delta = "上期不可比"
+            delta = "上期无可比数据"
         cards.append(f'<div class="kpi"><div>{text(row["metric"])}</div><div class="v">{text(value)} '
                      f'<small>{text(row["unit_word"])}</small></div><div class="d">{text(delta)}</div></div>')
     return '<div class="kpis">' + "".join(cards) + "</div>"
@@ -80,8 +80,8 @@ def section_html(sec: Any, css_class: str = "") -> str:
     if sec.skipped:
         parts.append(f'<p class="skip">{text(sec.skipped)}</p></section>')
         return "".join(parts)
+    parts += list(sec.facts.get("_html", []))          # the headline cards come before the sentences
     parts += [f"<p>{text(p)}</p>" for p in sec.text]
-    parts += [x for x in sec.facts.get("_html", [])]
     for caption, fig in sec.figures:
         parts.append(figure_html(fig, caption))
     for caption, frame in sec.tables:
