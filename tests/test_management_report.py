@@ -204,3 +204,18 @@ def test_pdf_uses_the_bundled_font_under_the_report_csp(tmp_path):
     pdf = print_pdf(_Page(), tmp_path / "f.pdf")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert fonts.count("\n") > 2 and "Liberation" not in fonts and "DejaVu" not in fonts   # no serif fallback
+
+
+def test_refusals_are_one_line(tmp_path):
+    from cvwork.errors import InputError
+
+    data = small_file(tmp_path.parent / "small.csv", "客户00")
+    for quota, argv, words in ((0, [], "--quota"), (None, ["--stage-history", str(DATA / "opportunity_stages.csv")],
+                                                    "--stage-history"), (None, ["--product", "不存在"], "no product column"),
+                               (None, [], "missing required column 'amount'")):
+        args = build_parser().parse_args(["report", str(data if words != "missing required column 'amount'" else
+                                                         DATA / "survey.csv"), *argv, "--out", str(tmp_path)])
+        args.lesson, args.quota, args.format = None, quota, "html"
+        with pytest.raises(InputError, match=re.escape(words)):
+            run(args)
+    assert not any(tmp_path.iterdir())                 # nothing written for a refused run

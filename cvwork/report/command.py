@@ -30,12 +30,12 @@ def _inputs(args: argparse.Namespace) -> dict:
     if "sales" not in files:
         raise InputError("没有给出销售报表 INPUT (no sales file given); 用法 (usage): cvwork report 销售报表.xlsx "
                          "[--opportunities 商机.csv] [--survey 调查.csv] [--quota 4000000]")
+    if "stage_history" in files and "opportunities" not in files:
+        raise InputError("--stage-history 需要和 --opportunities 一起给出 (--stage-history needs --opportunities)")
     readers = {"opportunities": io.read_opportunities, "stage_history": io.read_stage_history, "survey": io.read_survey}
     out = {"sales": io.read_sales(files["sales"], **read_options(args))}
     for kind, reader in readers.items():
         out[kind] = reader(files[kind]) if kind in files else None
-    if out["stage_history"] is not None and out["opportunities"] is None:
-        raise InputError("--stage-history 需要和 --opportunities 一起给出 (--stage-history needs --opportunities)")
     return out
 
 
