@@ -202,9 +202,10 @@ def canonical_customers(frame: "pd.DataFrame") -> "tuple[pd.DataFrame, pd.DataFr
     counts = counts.reset_index(name="rows").sort_values("rows", ascending=False, kind="stable")
     display = counts.drop_duplicates("key").set_index("key")["raw"]
     frame = frame.assign(customer=key.map(display).astype("str"), customer_raw=raw)
-    merged = counts.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
-                                                   variants=("raw", "size"), rows=("rows", "sum"))
-    merged = merged[merged["variants"] > 1].assign(customer=lambda m: m.index.map(display))
+    several = counts[counts.duplicated("key", keep=False)]                # keys written more than one way
+    merged = several.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
+                                                    rows=("rows", "sum"))
+    merged = merged.assign(customer=lambda m: m.index.map(display))
     return frame, merged[["customer", "spellings", "rows"]].reset_index(drop=True)
 
 

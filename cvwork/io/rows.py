@@ -83,8 +83,10 @@ def repeated_headers(frame: "pd.DataFrame", header: list[str]) -> "pd.Series":
 
     keys = [norm_header(h) for h in header]
     first = frame.iloc[:, 0]
-    text = first.astype("str").str.normalize("NFKC").str.lower().str.replace(r"[\s_\-.:()\[\]{}【】*#/]", "", regex=True)
-    maybe = text.eq(keys[0]).fillna(False) & first.notna()
+    text = first.astype("str")
+    hint = text.str.lower().str.contains(re.escape(keys[0][:1]), regex=True).fillna(False)   # cheap first look
+    text = text[hint].str.normalize("NFKC").str.lower().str.replace(r"[\s_\-.:()\[\]{}【】*#/]", "", regex=True)
+    maybe = text.eq(keys[0]).reindex(frame.index, fill_value=False).fillna(False).astype(bool) & first.notna()
     out = pd.Series(False, index=frame.index)
     for i in frame.index[maybe]:
         cells = [norm_header(v) for v in frame.loc[i] if v is not None and v == v]
