@@ -182,20 +182,17 @@ def _sheet(value: str | None) -> str | int | None:
 
 
 def check(args: argparse.Namespace) -> int:
-    """Read one file as the report would and describe what was read."""
+    """Read one file as the report would and describe what was read; exit 1
+    when its rows or amounts do not reconcile (for scripts that check files first)."""
     from cvwork.io import account_of, read_sales
 
     given_files(args)
     sales = read_sales(args.input, **read_options(args))
     account = account_of(sales)
-    if hasattr(account, "describe"):
-        print(account.describe())
-    else:
-        print(repr(account))
-        print(account.summary().to_string())
+    print(account.describe())
     products = sorted(map(str, sales["product"].dropna().unique())) if "product" in sales else []
     print(f"产品 (products): {len(products)}" + (f" — {', '.join(products[:10])}" if products else ""))
-    return 0
+    return 0 if account.reconciles else 1
 
 
 def lessons(_: argparse.Namespace) -> int:

@@ -407,3 +407,11 @@ def test_options_through_check(case: Case, tmp_path):
     assert "Traceback" not in proc.stderr + proc.stdout
     total = case.kept_total
     assert any(f in proc.stdout for f in (f"{total:,.2f}", f"{total:.2f}")), proc.stdout
+
+
+def test_check_exits_1_when_the_file_does_not_reconcile(tmp_path):
+    """t14's own 合计 line is 500 above its detail: `cvwork check` says so and exits 1 (0 when it reconciles)."""
+    proc = _cli(FILES / "t14_total_mismatch.csv", tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr + proc.stdout
+    assert "账目不符" in proc.stdout and "-500.00" in proc.stdout
+    assert _cli(FILES / "t01_heji.csv", tmp_path).returncode == 0
