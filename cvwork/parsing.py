@@ -42,7 +42,9 @@ def parse_amounts(values: "pd.Series") -> "pd.Series":
 
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
-    numeric = pd.to_numeric(values, errors="coerce").astype("float64")
+    text_only = pd.api.types.infer_dtype(values, skipna=True) == "string"
+    numeric = (pd.Series(np.nan, index=values.index) if text_only
+               else pd.to_numeric(values, errors="coerce").astype("float64"))
     todo = numeric.isna() & values.notna()
     if todo.any():                     # fast path: thousands separators only
         plain = values[todo].astype(str).str.replace(",", "", regex=False).str.strip()

@@ -128,7 +128,7 @@ def _parse_columns(frame, spec: "Spec", flag) -> None:
         parsed = parse_dates(raw)
         unparsed = parsed.isna() & raw.notna()
         if unparsed.any():
-            flag(unparsed & time_only(raw.where(unparsed)), "time_only", raw)
+            flag(time_only(raw[unparsed]).reindex(raw.index, fill_value=False), "time_only", raw)
         flag(parsed.isna() & (~_is_missing(raw) | required), "date", raw)
         frame[name] = parsed
     if "quantity" in frame:
