@@ -217,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "每份报告写到新的文件夹，不删除、不覆盖已有的文件。")
     rep.add_argument("input", nargs="?", help="销售报表 (sales report): .xlsx .xls .ods .csv .parquet")
     _reading_options(rep)
-    rep.add_argument("--lesson", default=CAPSTONE, help="课号，默认 12 综合报告 (lesson number, default 12)")
+    rep.add_argument("--lesson", help="课号；不给时生成管理报告 (lesson number; without it: the management report)")
+    rep.add_argument("--quota", type=float, help="本季度销售指标（元），管理报告用 (quarter quota for the management report)")
     rep.add_argument("--product", help="只分析这个产品 (one product)")
     rep.add_argument("--all-products", action="store_true", help="每个产品一份报告 (one report per product)")
     rep.add_argument("--max-products", type=int, help="最多生成多少个产品的报告 (at most N product reports)")
@@ -231,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="output", help="输出文件夹 (output folder), 默认 output")
     rep.add_argument("--overwrite", action="store_true",
                      help="替换 cvwork 以前写的同名报告文件夹 (replace a report folder cvwork wrote before)")
-    rep.add_argument("--format", choices=["html", "ipynb"], default="html", help="报告格式 (report format)")
+    rep.add_argument("--format", choices=["html", "ipynb", "pdf"], default="html",
+                     help="报告格式；pdf 只用于管理报告 (report format; pdf: management report only)")
     rep.set_defaults(func=_report)
     chk = sub.add_parser("check", help="检查输入文件，说明读到了什么 (check an input file)")
     chk.add_argument("input", help="销售报表 (sales report)")
@@ -249,6 +251,13 @@ def _reading_options(sub: argparse.ArgumentParser) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.lesson is None and not args.sample:       # cvwork report INPUT: the management report (issue 16)
+        from cvwork.report.command import run
+
+        return run(args)
+    args.lesson = args.lesson or CAPSTONE
+    if args.format == "pdf":
+        raise InputError("--format pdf 只用于管理报告，去掉 --lesson (--format pdf is for the management report)")
     from cvwork.runreport import report
 
     return report(args)

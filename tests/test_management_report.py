@@ -219,3 +219,13 @@ def test_refusals_are_one_line(tmp_path):
         with pytest.raises(InputError, match=re.escape(words)):
             run(args)
     assert not any(tmp_path.iterdir())                 # nothing written for a refused run
+
+
+def test_cvwork_report_input_without_lesson_is_the_management_report(tmp_path, capsys):
+    from cvwork import cli
+
+    data = small_file(tmp_path / "s.csv", "客户00")
+    assert cli.main(["report", str(data), "--out", str(tmp_path / "out"), "--quota", "50000"]) == 0
+    assert (tmp_path / "out" / "管理报告" / "管理报告.xlsx").is_file()
+    assert cli.main(["report", str(data), "--lesson", "08", "--format", "pdf", "--out", str(tmp_path / "x")]) == 2
+    assert "--format pdf is for the management report" in capsys.readouterr().err

@@ -23,9 +23,9 @@ def _inputs(args: argparse.Namespace) -> dict:
     from cvwork import io
     from cvwork.cli import given_files, read_options
 
-    if args.sample or getattr(args, "param", None):
-        raise InputError("管理报告不接受 --sample/--param (the management report takes files, not --sample/--param); "
-                         "示例数据的报告用 --lesson 12 --sample")
+    if getattr(args, "param", None):
+        raise InputError("--param 只用于 --lesson NN (--param is not a settable parameter of the management report; "
+                         "use it with --lesson)")
     files = given_files(args)
     if "sales" not in files:
         raise InputError("没有给出销售报表 INPUT (no sales file given); 用法 (usage): cvwork report 销售报表.xlsx "
