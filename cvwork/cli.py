@@ -251,7 +251,7 @@ def _reading_options(sub: argparse.ArgumentParser) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    if args.lesson is None and not args.sample:       # cvwork report INPUT: the management report (issue 16)
+    if args.lesson is None and not args.sample and args.format != "ipynb":   # the management report (issue 16)
         from cvwork.report.command import run
 
         return run(args)
