@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from cvwork.errors import InputError
+
 #: how many rows of a list the HTML shows (the workbook has them all)
 PREVIEW = 10
 #: RFM segments counted as "at risk" for A customers (lesson 04)
@@ -92,10 +94,14 @@ def value_section(sales: pd.DataFrame, product: str | None, end: pd.Timestamp,
     seg = rfm.segment_summary(rfm_t)
     sec.sheets["RFM 客户群"] = seg
     sec.tables.append(("RFM 客户群", seg))
-    values = clv.customer_value(scoped, as_of=end)
-    top = values.head(20)[["customer", "clv", "historical_value", "p_alive", "recency_days"]]
-    sec.add_list("重点客户", _with_owner(top, owners),
-                 f"按客户价值（{values.attrs['method'].split('（')[0]}，未来 3 年毛利折现）排名的重点客户")
+    try:
+        values = clv.customer_value(scoped, as_of=end)
+    except InputError as exc:                   # e.g. less than two years of data and no model fit
+        sec.text.append(f"客户价值排名跳过：{str(exc).split(' (')[0]}。")
+    else:
+        top = values.head(20)[["customer", "clv", "historical_value", "p_alive", "recency_days"]]
+        sec.add_list("重点客户", _with_owner(top, owners),
+                     f"按客户价值（{values.attrs['method'].split('（')[0]}，未来 3 年毛利折现）排名的重点客户")
     activity = lifecycle_stages(upto, end)      # all products: a customer buying another product is not silent
     stage = activity.set_index("customer")
     a_class = abc_table.loc[abc_table["abc_class"] == "A", ["customer", "revenue", "abc_class"]]
