@@ -229,3 +229,12 @@ def test_cvwork_report_input_without_lesson_is_the_management_report(tmp_path, c
     assert (tmp_path / "out" / "管理报告" / "管理报告.xlsx").is_file()
     assert cli.main(["report", str(data), "--lesson", "08", "--format", "pdf", "--out", str(tmp_path / "x")]) == 2
     assert "--format pdf is for the management report" in capsys.readouterr().err
+
+
+def test_three_months_of_data_still_give_a_report(tmp_path):
+    days = pd.date_range("2025-10-01", periods=90, freq="D")
+    lines = pd.DataFrame({"日期": days, "客户": [f"客户{i % 12}" for i in range(90)], "金额": 100.0 + pd.Series(range(90))})
+    lines.to_csv(tmp_path / "q.csv", index=False, encoding="utf-8-sig")
+    folder = report(tmp_path / "out", str(tmp_path / "q.csv"))
+    assert "客户价值排名跳过" in text_of(folder) and "重点客户" not in sheets(folder)
+    assert sheets(folder)["摘要"].set_index("指标").loc["销售额（净额）", "本期"] == pytest.approx(lines["金额"].sum())
