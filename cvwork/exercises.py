@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 #: verdict marks; they are the only place the marks are spelled
-MARK_OK, MARK_WRONG, MARK_TODO = "✅", "❌", "✏️"
+MARK_OK, MARK_WRONG, MARK_TODO = "✓", "×", "○"      # glyphs of the bundled Noto Sans SC (no emoji font needed)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def verify_08(out_dir, nb):
     assert "默认边界合适：人数最多的一段“1万以下”占 25%" in text              # four customers, one per bucket
     # 7 kept lines: 6,000 + 4,000 + 50,000 + 3,000 + 250,000 - 5,000 + 80,000; the file's 合计 line says 388,000
     assert "保留的明细 388,000.00 + 排除的明细 0.00 = 388,000.00；文件的合计行 388,000.00；相符" in text
-    assert "✅ 练习 08.1" in text and "✅ 练习 08.2" in text and "✅ 练习 08.3" in text
+    assert "✓ 练习 08.1" in text and "✓ 练习 08.2" in text and "✓ 练习 08.3" in text
 
 
 def verify_00(out_dir, nb):
@@ -124,7 +124,7 @@ def verify_04(out_dir, nb):
     text = outputs_text(nb)
     assert "分析日期 2025-12-11，客户 5 个" in text
     assert "按单据编号数会比购买天数多的客户：2 个" in text and "退货或取消的行：1 行" in text   # 17850 and 13047: 2 invoices a day
-    assert "冠军客户 占客户的" not in text and "✅ 练习 04.4" in text
+    assert "冠军客户 占客户的" not in text and "✓ 练习 04.4" in text
     assert "右上角 R5/F5（最近买过、买得多：最好的客户）：0 个客户，销售额 0 英镑" in text      # in the data's currency
 
 
@@ -145,9 +145,9 @@ def verify_05(out_dir, nb):
     assert counts["明星客户"] == 305 and counts["明星客户"] < len(quads) / 2         # not every customer is a star
     assert quads.loc[quads["quadrant"] == "新客户", "growth"].isna().all()           # no growth pinned at +1
     text = outputs_text(nb)
-    assert f"{point:.1%} 的客户贡献了 70% 的销售额" in text and "✅ 练习 05.2" in text
+    assert f"{point:.1%} 的客户贡献了 70% 的销售额" in text and "✓ 练习 05.2" in text
     assert "单独成组：流失客户 1,537 个（本窗口没有购买）" in text and "明星 305" in text
-    assert "分析日期 1998-07-01" in text and "✅ 练习 05.4" in text
+    assert "分析日期 1998-07-01" in text and "✓ 练习 05.4" in text
 
 
 ALT_RUNS["04"] = Case(lambda tmp: {"input_path": str(retail_csv(tmp)), "currency": "英镑"}, verify_04)
@@ -215,7 +215,7 @@ def verify_09(out_dir, nb):
             "流失 12 个，占进入的 32.4%；按进入算的转化率是 56.8%。") in text
     assert "其他阶段的已结束转化率在 82.1%–86.0% 之间；瓶颈的区间和其他阶段有重叠" in text   # 46/56, 37/43
     assert "不参与瓶颈判断的阶段：Negotiation。" in text                                  # 16 + 3 = 19 < 20
-    assert "✅ 练习 09.3" in text or "没有一格" in text
+    assert "✓ 练习 09.3" in text or "没有一格" in text
 
 
 ALT_RUNS["09"] = Case(english_crm_pipeline, verify_09)
@@ -242,7 +242,7 @@ def verify_10(out_dir, nb):
     assert "赢单率 34.0%" in text                                                  # 16 / (16 + 31)
     assert "回测期实际赢单 430,000 元：季初管道内的商机 86%，季初已逾期（已忽略）的商机 9%，季内新建的商机 5%。" in text
     assert "逾期商机贡献最多的是 2025Q2：3 单赢单中 1 单在季初已逾期，金额 40,000 元。" in text
-    assert "✅ 练习 10.2" in text
+    assert "✓ 练习 10.2" in text
 
 
 ALT_RUNS["10"] = Case(lambda tmp: {**english_crm_pipeline(tmp), "as_of": "2025-07-01", "quota": 200000,
@@ -275,7 +275,7 @@ def verify_07(out_dir, nb):
     assert calls.loc[0, "customer"] == "丁公司" and calls.loc[0, "days_since_last"] == 304
     text = outputs_text(nb)
     assert "还没有完整的可观察期间：数据不足一年，流失无法判断" in text
-    assert "✅ 练习 07.1" in text and "✅ 练习 07.3" in text
+    assert "✓ 练习 07.1" in text and "✓ 练习 07.3" in text
 
 
 ALT_RUNS["06"] = Case(lambda tmp: {"survey_path": str(small_survey(tmp)), "trend_freq": "Q"}, verify_06)
@@ -316,7 +316,7 @@ def verify_01(out_dir, nb):
                                             "X6": "不匹配", "X7": "合格", "X8": "不匹配"}
     assert screened.loc["X1", "phone"] == "13800000001"                # a phone stored as a number keeps its digits
     text = outputs_text(nb)
-    assert "线索 8 条：合格 2，不匹配 4，无效 1，重复 1（合计 8）" in text and "✅ 练习 01.2" in text
+    assert "线索 8 条：合格 2，不匹配 4，无效 1，重复 1（合计 8）" in text and "✓ 练习 01.2" in text
 
 
 def with_authority(tmp_path):
@@ -345,7 +345,7 @@ def verify_02(out_dir, nb):
     stability = pd.read_csv(out_dir / "rank_stability.csv", encoding="utf-8-sig")
     assert "决策权" in set(stability["criterion"]) and len(stability) == 12
     text = outputs_text(nb)
-    assert "✅ 练习 02.3" in text and "+ 决策权" in text
+    assert "✓ 练习 02.3" in text and "+ 决策权" in text
 
 
 ALT_RUNS["01"] = Case(lambda tmp: {"leads_path": crm_leads(tmp), "industries": ["软件"], "min_employees": 100},
@@ -377,7 +377,7 @@ def verify_11(out_dir, nb):
     assert "结论：校准期拟合得好，偏差出在校准期之后，而且 8 组里有 8 组被高估" in text and "既看不到校准期末的旺季" in text
     assert "未提供对照数据，跳过本节" in text
     assert "⚠️ 复购次数与平均消费额的相关系数为 0.50" in text and "平均客单价也越高" in text   # spend grows with frequency
-    assert "✅ 练习 11.2" in text and "✅ 练习 11.4" in text
+    assert "✓ 练习 11.2" in text and "✓ 练习 11.4" in text
 
 
 ALT_RUNS["11"] = Case(lambda tmp: {"transactions_path": "../data/sales_report.xlsx", "calibration_end": "2024-12-31",

@@ -137,7 +137,7 @@ def test_lesson_08_on_cdnow_dollars(tmp_path):
     assert f"全部销售行：客户 {cdnow['customer'].nunique()} 个，分段合计 {sum(expected)} 个" in text
     assert "默认边界（1万、5万、10万、20万）把 100% 的客户放进了同一段" in text
     assert "万" not in "".join(table["bucket"])
-    assert "✅ 练习 08.1" in text and "✅ 练习 08.2" in text and "✅ 练习 08.3" in text
+    assert "✓ 练习 08.1" in text and "✓ 练习 08.2" in text and "✓ 练习 08.3" in text
 
 
 def test_stored_lesson_08_push_up_readout():

@@ -26,7 +26,7 @@ def cvwork(*args, cwd=None):
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    run = cvwork("report", SAMPLE, "--product", "XX产品", "--out", out,
+    run = cvwork("report", SAMPLE, "--lesson", "12", "--product", "XX产品", "--out", out,
                  "--opportunities", ROOT / "data" / "opportunities.csv", "--survey", ROOT / "data" / "survey.csv")
     assert run.returncode == 0, run.stderr
     return out / "12_capstone_report_XX产品", run
@@ -47,7 +47,7 @@ def test_report_on_sample(sample_report):
 
 def test_report_on_gbk_csv_with_other_products(tmp_path):
     data = gbk_sales(tmp_path)
-    run = cvwork("report", data, "--product", "智能门锁", "--out", tmp_path / "out", "--as-of", "2025-12-31")
+    run = cvwork("report", data, "--lesson", "12", "--product", "智能门锁", "--out", tmp_path / "out", "--as-of", "2025-12-31")
     assert run.returncode == 0, run.stderr
     folder = tmp_path / "out" / "12_capstone_report_智能门锁"
     html = (folder / "12_capstone_report_智能门锁.html").read_text(encoding="utf-8")

@@ -180,8 +180,6 @@ def test_is_correct_and_lesson_registrations_still_work():
         exercises.is_correct("99.9", 1)
 
 
-@pytest.mark.xfail(strict=True, reason="stored lesson outputs still carry the emoji marks; "
-                   "switching MARK_* needs every lesson refreshed at once (issue 17)")
 def test_marks_are_glyphs_of_the_bundled_font():
     """The marks must render with Noto Sans SC alone (no emoji font on a bare Linux desktop)."""
     from pathlib import Path

@@ -223,7 +223,7 @@ def test_lesson_07_on_a_retail_file_with_times_and_cancellations(tmp_path):
     assert "数据里没有销售员一列" in text
     calls = pd.read_csv(out_dir / "call_list.csv", encoding="utf-8-sig")
     assert calls["customer"].tolist() == ["E", "D"]
-    assert "✅ 练习 07.1" in text and "✅ 练习 07.3" in text
+    assert "✓ 练习 07.1" in text and "✓ 练习 07.3" in text
 
 
 def _stored_text(name):

@@ -80,7 +80,8 @@ def hostile_report(tmp_path_factory):
     taken.mkdir(parents=True)
     (taken / "我的笔记.txt").write_text("用户自己的文件", encoding="utf-8")
     (out / "别动.xlsx").write_bytes(b"user bytes")
-    run = cvwork("report", data, "--product", IMG, "--out", out, "--as-of", "2025-06-01", env={"MPLBACKEND": "Agg"})
+    run = cvwork("report", data, "--lesson", "12", "--product", IMG, "--out", out, "--as-of", "2025-06-01",
+                 env={"MPLBACKEND": "Agg"})
     assert run.returncode == 0, run.stderr
     return out, taken, run
 
