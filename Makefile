@@ -41,12 +41,12 @@ student: $(VENV)/.test
 data: $(VENV)/.test
 	$(BIN)/python -m cvwork.datasets
 
-## 生成报告：make report INPUT=我的销售报表.xlsx PRODUCT=XX产品 [OUT=output]（HTML + Excel，见 cvwork report --help）
+## 生成管理报告：make report INPUT=我的销售报表.xlsx [PRODUCT=XX产品] [OUT=output]（HTML + Excel，见 cvwork report --help）
 INPUT   ?= data/sales_report.xlsx
-PRODUCT ?= XX产品
+PRODUCT ?=
 OUT     ?= output
 report: $(VENV)/.test
-	$(BIN)/cvwork report "$(INPUT)" --product "$(PRODUCT)" --out "$(OUT)"
+	$(BIN)/cvwork report "$(INPUT)" $(if $(PRODUCT),--product "$(PRODUCT)",) --out "$(OUT)"
 
 clean:
 	rm -rf $(VENV) student output
