@@ -175,14 +175,16 @@ def _sample_files(lesson: Path, params: dict) -> dict:
     return {"sales": str(lesson.parent / ast.literal_eval(params["input_path"]["default"]))}
 
 
-def choose_products(lesson: Path, params: dict, args: argparse.Namespace, sales) -> list:
-    """The products to report on: [None] means the lesson's whole file."""
-    products = sorted(map(str, sales["product"].dropna().unique())) if sales is not None and "product" in sales else []
-    number = lesson.stem[:2]
+def product_list(sales) -> list:
+    """The file's products, sorted; empty without a product column (or without a file)."""
+    return sorted(map(str, sales["product"].dropna().unique())) if sales is not None and "product" in sales else []
+
+
+def requested_products(args: argparse.Namespace, products: list) -> list | None:
+    """The products ``--product`` / ``--all-products`` ask for, checked against the
+    file's; None when neither option was given."""
     if args.product and args.all_products:
         raise InputError("--product 和 --all-products 只能选一个 (use either --product or --all-products)")
-    if (args.product or args.all_products) and "product" not in params:
-        raise InputError(f"第 {number} 课不按产品分析，去掉 --product/--all-products (lesson {number} has no product)")
     if (args.product or args.all_products) and not products:
         raise InputError("文件里没有产品列，无法按产品出报告 (no product column: cannot use --product/--all-products)")
     if args.product:
@@ -190,8 +192,18 @@ def choose_products(lesson: Path, params: dict, args: argparse.Namespace, sales)
             raise InputError(f"找不到产品 '{args.product}' (product '{args.product}' not found); "
                              f"文件中的产品 (products): {_few(products)}")
         return [args.product]
-    if args.all_products:
-        return _capped(products, args)
+    return _capped(products, args) if args.all_products else None
+
+
+def choose_products(lesson: Path, params: dict, args: argparse.Namespace, sales) -> list:
+    """The products to report on: [None] means the lesson's whole file."""
+    products = product_list(sales)
+    number = lesson.stem[:2]
+    if (args.product or args.all_products) and "product" not in params and not (args.product and args.all_products):
+        raise InputError(f"第 {number} 课不按产品分析，去掉 --product/--all-products (lesson {number} has no product)")
+    chosen = requested_products(args, products)
+    if chosen is not None:
+        return chosen
     if "product" in params and len(products) > 1 \
             and (number in PER_PRODUCT or not params["product"]["inferred_type_name"].startswith("Optional")):
         raise InputError(f"文件里有 {len(products)} 个产品 ({_few(products)}); 第 {number} 课一次分析一个产品: "

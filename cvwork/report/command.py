@@ -40,19 +40,9 @@ def _inputs(args: argparse.Namespace) -> dict:
 
 
 def _scopes(args: argparse.Namespace, sales) -> list:
-    from cvwork.runreport import _capped, _few
+    from cvwork.runreport import product_list, requested_products
 
-    products = sorted(map(str, sales["product"].dropna().unique())) if "product" in sales else []
-    if args.product and args.all_products:
-        raise InputError("--product 和 --all-products 只能选一个 (use either --product or --all-products)")
-    if (args.product or args.all_products) and not products:
-        raise InputError("文件里没有产品列，无法按产品出报告 (no product column: cannot use --product/--all-products)")
-    if args.product:
-        if args.product not in products:
-            raise InputError(f"找不到产品 '{args.product}' (product '{args.product}' not found); "
-                             f"文件中的产品 (products): {_few(products)}")
-        return [args.product]
-    return _capped(products, args) if args.all_products else [None]
+    return requested_products(args, product_list(sales)) or [None]
 
 
 def run(args: argparse.Namespace) -> int:
