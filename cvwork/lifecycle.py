@@ -33,10 +33,10 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
                   amount: str = "amount", order: str = "order_id") -> "pd.DataFrame":
     """One row per customer and calendar day: ``day``, ``net`` amount and ``purchase``.
 
-    ``purchase`` is True when the day's net amount is positive and the day has
-    a line that is not a return or cancellation (amount < 0, or an invoice
-    number ``C`` + digit, as in retail exports); the same rule as
-    ``cvwork.rfm.purchase_days``.  Without an amount column every day is a purchase.
+    The rule is :func:`cvwork.rfm.purchase_days`' (one implementation): ``purchase``
+    is True when the day's net amount is positive and the day has a line that is
+    not a return or cancellation (amount < 0, or an invoice number ``C`` + digit,
+    as in retail exports).  Without an amount column every day is a purchase.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": ["a", "a", "a", "a"], "amount": [100.0, 50.0, -150.0, -20.0],
@@ -45,21 +45,12 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     >>> purchase_days(t)[["net", "purchase"]].values.tolist()   # one day of two lines, two return days
     [[150.0, True], [-150.0, False], [-20.0, False]]
     """
-    import pandas as pd
+    from cvwork.rfm import purchase_days as days_of
 
     require_columns(transactions, (customer, date))
-    if amount in transactions.columns:
-        net = transactions[amount].astype("float64")
-        sale = net >= 0
-        if order in transactions.columns:
-            sale &= ~transactions[order].astype("string").str.match(r"^[Cc]\d").fillna(False).astype(bool)
-    else:
-        net, sale = pd.Series(1.0, transactions.index), pd.Series(True, transactions.index)
-    frame = pd.DataFrame({customer: transactions[customer].to_numpy(), "net": net.to_numpy(), "sale": sale.to_numpy(),
-                          "day": pd.to_datetime(transactions[date]).dt.normalize().to_numpy()})
-    days = frame.groupby([customer, "day"], sort=True).agg(net=("net", "sum"), sale=("sale", "any")).reset_index()
-    days["purchase"] = (days["net"] > 0) & days["sale"]
-    return days.drop(columns="sale")
+    if amount not in transactions.columns:          # no money column: each line counts 1, every day a purchase
+        transactions = transactions.assign(**{amount: 1.0})
+    return days_of(transactions, customer, date, amount, order)
 
 
 def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str = "customer",
