@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from cvwork.io.account import REASONS, ReadAccount, account_of
-from cvwork.io.headers import ALIASES, norm_header, plan_columns
+from cvwork.io.headers import ALIASES, plan_columns
 from cvwork.io.readers import SALES_COLUMNS, SPECS, clean_frame, read_kind
 from cvwork.io.sources import open_source
 from cvwork.parsing import parse_amounts, parse_dates

@@ -12,7 +12,7 @@ from cvwork.parsing import amount_out_of_range, parse_amounts, parse_dates, pars
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from cvwork.io.readers import Spec, _Part
+    from cvwork.io.readers import Spec
     from cvwork.io.sources import Grid, Source
 
 _ZERO_WIDTH_CHARS = "[\u200b-\u200f\u2060\ufeff\u00ad]"       # real characters: pyarrow's regex takes them too
@@ -116,7 +116,6 @@ def _is_flag(col: "pd.Series") -> bool:
 
 
 def _parse_columns(frame, spec: "Spec", flag) -> None:
-    import pandas as pd
 
     if "closed" in frame and "is_closed" not in frame and _is_flag(frame["closed"]):
         frame["is_closed"] = frame.pop("closed")

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from cvwork.errors import InputError
 from cvwork.io import headers as H
-from cvwork.io import rows as R
-from cvwork.io.account import REASONS, ReadAccount
 from cvwork.io.sources import SPREADSHEETS, Grid, Source, open_source
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -8,7 +8,6 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
     import pandas as pd
 
 _TOTAL_ZH = re.compile(r"^.{0,24}?(合计|总计|总合计|小计|累计|汇总|总额|页计|合計|總計|小計|累計|彙總|匯總|總額|頁計)"
