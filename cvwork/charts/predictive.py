@@ -17,21 +17,28 @@ def fr_heatmap(grid: "pd.DataFrame", *, title: str, fmt: str = ".1f", ax: "Axes 
                     ax=ax, figsize=(9, 5.5), cmap="YlGnBu", cbar=True, annot=False)
 
 
-def holdout_bars(table: "pd.DataFrame", *, title: str = "校准期预测与验证期实际", model: str = "BG/NBD",
-                 ax: "Axes | None" = None) -> "Figure":
-    """Mean holdout purchases per calibration-frequency group: actual beside predicted."""
+def _paired_bars(table: "pd.DataFrame", x: str, labels: tuple[str, str], xlabel: str, ylabel: str, title: str,
+                 ax: "Axes | None") -> "Figure":
+    """``actual`` beside ``predicted`` for each value of column ``x``."""
     import numpy as np
 
     fig, ax = _axes(ax)
-    x = np.arange(len(table))
-    ax.bar(x - 0.2, table["actual"], width=0.4, color=PALETTE[0], label="验证期实际")
-    ax.bar(x + 0.2, table["predicted"], width=0.4, color=PALETTE[3], label=f"{model} 预测")
-    ax.set_xticks(x, table["calibration_frequency"])
-    ax.set_xlabel("校准期复购次数")
-    ax.set_ylabel("验证期平均购买次数")
+    pos = np.arange(len(table))
+    ax.bar(pos - 0.2, table["actual"], width=0.4, color=PALETTE[0], label=labels[0])
+    ax.bar(pos + 0.2, table["predicted"], width=0.4, color=PALETTE[3], label=labels[1])
+    ax.set_xticks(pos, table[x])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(frameon=False)
     return fig
+
+
+def holdout_bars(table: "pd.DataFrame", *, title: str = "校准期预测与验证期实际", model: str = "BG/NBD",
+                 ax: "Axes | None" = None) -> "Figure":
+    """Mean holdout purchases per calibration-frequency group: actual beside predicted."""
+    return _paired_bars(table, "calibration_frequency", ("验证期实际", f"{model} 预测"), "校准期复购次数",
+                        "验证期平均购买次数", title, ax)
 
 
 def calibration_plot(table: "pd.DataFrame", *, title: str = "赢单概率的校准", ax: "Axes | None" = None) -> "Figure":
@@ -51,18 +58,8 @@ def calibration_plot(table: "pd.DataFrame", *, title: str = "赢单概率的校�
 def repeat_count_bars(table: "pd.DataFrame", *, model: str = "BG/NBD", title: str = "校准期复购次数的分布：实际与模型",
                       ax: "Axes | None" = None) -> "Figure":
     """Customers with 0, 1, ..., 7+ repeat purchases in the calibration period: actual beside expected."""
-    import numpy as np
-
-    fig, ax = _axes(ax)
-    x = np.arange(len(table))
-    ax.bar(x - 0.2, table["actual"], width=0.4, color=PALETTE[0], label="实际客户数")
-    ax.bar(x + 0.2, table["predicted"], width=0.4, color=PALETTE[3], label=f"{model} 期望客户数")
-    ax.set_xticks(x, table["repeat_purchases"])
-    ax.set_xlabel("校准期复购次数")
-    ax.set_ylabel("客户数")
-    ax.set_title(title)
-    ax.legend(frameon=False)
-    return fig
+    return _paired_bars(table, "repeat_purchases", ("实际客户数", f"{model} 期望客户数"), "校准期复购次数", "客户数",
+                        title, ax)
 
 
 def tracking_chart(track: "pd.DataFrame", calibration_end, *, model: str = "BG/NBD",
