@@ -1,0 +1,127 @@
+"""One compute path for every engine: the frame a user has, through narwhals.
+
+The course's compute functions take a pandas DataFrame (the course), a Polars
+DataFrame or LazyFrame, a DuckDB relation (files beyond memory) or a PySpark
+DataFrame (the warehouse) and return the kind of frame they were given: eager
+stays eager, lazy stays lazy.  They do it through `narwhals
+<https://narwhals-dev.github.io/narwhals/>`_ (no dependencies of its own; the
+layer Altair, Plotly and scikit-lego use), not through a layer written here.
+
+Helpers:
+
+- :func:`engine_of` names the engine of a frame (or refuses an unknown object);
+- :func:`nw_frame` wraps it for narwhals; ``result.to_native()`` unwraps;
+- :func:`to_pandas` brings a *small* result (a summary, a chart's points) home;
+- :func:`local_spark` starts a quiet local Spark session (lessons, tests).
+
+>>> import pandas as pd
+>>> engine_of(pd.DataFrame({"a": [1]}))
+'pandas'
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+from cvwork.errors import InputError
+
+#: The sentence every engine-aware docstring points to.
+ENGINES = "pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame"
+
+_KINDS = (  # (module prefix of the native type, class name, engine)
+    ("pandas", "DataFrame", "pandas"),
+    ("polars", "DataFrame", "polars"),
+    ("polars", "LazyFrame", "polars-lazy"),
+    ("duckdb", "DuckDBPyRelation", "duckdb"),
+    ("_duckdb", "DuckDBPyRelation", "duckdb"),
+    ("pyspark", "DataFrame", "spark"),
+)
+
+
+def engine_of(frame: Any) -> str:
+    """``'pandas'``, ``'polars'``, ``'polars-lazy'``, ``'duckdb'`` or ``'spark'``.
+
+    Raises :class:`~cvwork.errors.InputError` for anything else (a list, a
+    Series, a file name), naming what was given.
+    """
+    cls = type(frame)
+    module = cls.__module__.split(".")[0]
+    for prefix, name, engine in _KINDS:
+        if module == prefix and cls.__name__ == name:
+            return engine
+    raise InputError(f"不支持的数据类型 {cls.__module__}.{cls.__name__} (unsupported table type); 请传入 pandas、Polars、"
+                     f"DuckDB 或 Spark 的数据表 (pass a pandas, Polars, DuckDB or Spark frame)")
+
+
+def is_lazy(frame: Any) -> bool:
+    """True for engines that compute on demand (Polars LazyFrame, DuckDB, Spark)."""
+    return engine_of(frame) in ("polars-lazy", "duckdb", "spark")
+
+
+def nw_frame(frame: Any):
+    """The narwhals wrapper of ``frame`` (a narwhals ``DataFrame`` or ``LazyFrame``).
+
+    >>> import pandas as pd
+    >>> type(nw_frame(pd.DataFrame({"a": [1]}))).__name__
+    'DataFrame'
+    """
+    import narwhals as nw
+
+    engine_of(frame)
+    return nw.from_native(frame)
+
+
+def columns_of(frame: Any) -> list[str]:
+    """Column names of any supported frame, without computing it."""
+    return list(nw_frame(frame).collect_schema().names())
+
+
+def to_pandas(frame: Any) -> "pd.DataFrame":
+    """A small result as a pandas DataFrame (collects a lazy frame first).
+
+    Meant for summaries and chart points, not for the lines of a big file.
+    """
+    import narwhals as nw
+
+    if engine_of(frame) == "pandas":
+        return frame
+    data = nw.from_native(frame)
+    if isinstance(data, nw.LazyFrame):
+        data = data.collect()
+    out = data.to_pandas()
+    for col in out.columns:  # Spark hands back timestamps in UTC; the course's dates are naive
+        if getattr(out[col].dtype, "tz", None) is not None:
+            out[col] = out[col].dt.tz_convert("UTC").dt.tz_localize(None)
+    return out
+
+
+def local_spark(cores: int = 2, memory: str = "2g"):
+    """A local Spark session (``local[cores]``) set up for the course.
+
+    UTC session time zone (dates stay the dates in the file), no web UI,
+    few shuffle partitions (small data on one machine), Arrow transfers on,
+    and only errors in the log.  Needs Java 17 or newer on the machine.
+    """
+    import os
+    import shutil
+    import warnings
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise InputError("找不到 Java (Java not found); Spark 需要 Java 17+，请安装（Debian: apt install "
+                         "openjdk-17-jre-headless）(install Java 17 or newer)")
+    warnings.filterwarnings("ignore", message=".*PySpark does not yet fully support pandas.*")
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master(f"local[{cores}]").appName("cvwork")
+             .config("spark.driver.memory", memory)
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", str(2 * cores))
+             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
