@@ -12,6 +12,11 @@ Helpers:
 - :func:`engine_of` names the engine of a frame (or refuses an unknown object);
 - :func:`nw_frame` wraps it for narwhals; ``result.to_native()`` unwraps;
 - :func:`to_pandas` brings a *small* result (a summary, a chart's points) home;
+- :func:`scalars` collects one row of aggregates (a total, the last date) as Python values;
+- :func:`require` checks required columns on any engine (without computing the frame);
+- :func:`day_number` turns a date/datetime expression into whole days since 1970-01-01
+  (integer day arithmetic that every engine does the same way);
+- :func:`like` hands a small pandas result back as the kind of frame the user gave;
 - :func:`local_spark` starts a quiet local Spark session (lessons, tests).
 
 >>> import pandas as pd
@@ -76,6 +81,87 @@ def nw_frame(frame: Any):
 def columns_of(frame: Any) -> list[str]:
     """Column names of any supported frame, without computing it."""
     return list(nw_frame(frame).collect_schema().names())
+
+
+def require(frame: Any, columns, what: str = "表") -> None:
+    """:func:`cvwork.errors.require_columns` on any engine (reads the schema only)."""
+    from types import SimpleNamespace
+
+    from cvwork.errors import require_columns
+
+    require_columns(SimpleNamespace(columns=columns_of(frame)), columns, what)
+
+
+def scalars(data: Any, *exprs) -> dict:
+    """One row of aggregate expressions, computed where the data lives, as Python values.
+
+    ``data`` is a native frame or a narwhals frame; timestamps come back as
+    naive ``pandas.Timestamp`` (Spark's UTC zone dropped), missing values as None.
+
+    >>> import narwhals as nw, pandas as pd
+    >>> scalars(pd.DataFrame({"a": [1, 2]}), nw.col("a").sum().alias("total"), nw.len())
+    {'total': 3, 'len': 2}
+    """
+    import narwhals as nw
+    import pandas as pd
+
+    frame = data if isinstance(data, (nw.DataFrame, nw.LazyFrame)) else nw_frame(data)
+    row = frame.select(*exprs)
+    if isinstance(row, nw.LazyFrame):
+        row = row.collect()
+    out = {}
+    for name, value in row.rows(named=True)[0].items():
+        if value is not None and hasattr(value, "year") and hasattr(value, "hour"):
+            value = pd.Timestamp(value)
+            value = value.tz_convert("UTC").tz_localize(None) if value.tz is not None else value
+        elif value is not None and hasattr(value, "as_integer_ratio") and not isinstance(value, (int, float)):
+            value = float(value)  # DuckDB's DECIMAL sums
+        elif value is not None and hasattr(value, "item"):
+            value = value.item()
+        out[name] = None if value is not None and value != value else value
+    return out
+
+
+def day_number(expr):
+    """Whole days since 1970-01-01 of a date or datetime narwhals expression (time of day dropped).
+
+    Built from year and day of year, so pandas, Polars, DuckDB and Spark count alike.
+
+    >>> import narwhals as nw, pandas as pd
+    >>> d = pd.DataFrame({"d": pd.to_datetime(["1970-01-02 00:00", "2024-03-01 18:00"])})
+    >>> nw.from_native(d).select(day_number(nw.col("d"))).to_native()["d"].tolist()
+    [1, 19783]
+    """
+    import narwhals as nw
+
+    y = expr.dt.year().cast(nw.Int64)
+    leaps = (y - 1969) // 4 - (y - 1901) // 100 + (y - 1601) // 400  # leap days in 1970 .. y-1
+    return (y - 1970) * 365 + leaps + expr.dt.ordinal_day().cast(nw.Int64) - 1
+
+
+def day_of(stamp) -> int:
+    """Days since 1970-01-01 of a timestamp (the Python side of :func:`day_number`)."""
+    import pandas as pd
+
+    return int((pd.Timestamp(stamp).normalize() - pd.Timestamp("1970-01-01")).days)
+
+
+def like(result: "pd.DataFrame", frame: Any):
+    """A small pandas ``result`` as the kind of frame ``frame`` is (pandas, Polars eager/lazy,
+    DuckDB relation, Spark DataFrame).  For results of a few rows (a per-stage table)."""
+    engine = engine_of(frame)
+    if engine == "pandas":
+        return result
+    if engine in ("polars", "polars-lazy"):
+        import polars as pl
+
+        out = pl.from_pandas(result)
+        return out.lazy() if engine == "polars-lazy" else out
+    if engine == "duckdb":
+        import duckdb
+
+        return duckdb.from_arrow(__import__("pyarrow").Table.from_pandas(result, preserve_index=False))
+    return frame.sparkSession.createDataFrame(result)
 
 
 def to_pandas(frame: Any) -> "pd.DataFrame":
