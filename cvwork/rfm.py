@@ -24,10 +24,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
+    import narwhals as nw
     import pandas as pd
 
-from cvwork.errors import InputError, require_columns, require_rows
+from cvwork.errors import InputError, require_rows
+from cvwork.frames import day_number, day_of, engine_of, nw_frame, require, scalars
 
 #: (Chinese name, English name, R range, F range); ranges are inclusive and
 #: together cover the 5 x 5 R x F grid exactly once (tested).
@@ -65,8 +66,20 @@ EIGHT_CLASSES = {  # (R high, F high, M high) -> class
 }
 
 
+def _score(values: "nw.Expr", n: "nw.Expr", higher_is_better: bool = True) -> "nw.Expr":
+    """The scoring rule as one narwhals expression; ``n`` is the number of rows ranked."""
+    import narwhals as nw
+
+    v = values if higher_is_better else -values
+    position = (v.rank(method="average") - 0.5) / n
+    return (5 * position + 1e-9).floor().clip(0, 4).cast(nw.Int64) + 1
+
+
 def quintile_scores(values: "pd.Series", higher_is_better: bool = True) -> "pd.Series":
     """Scores 1-5 from the mid-rank position of each value (see module doc).
+
+    Engines: a pandas or Polars Series (returns the same kind); on a whole
+    table :func:`rfm_table` applies the same rule on every engine.
 
     >>> import pandas as pd
     >>> quintile_scores(pd.Series([1, 1, 1, 2, 5])).tolist()   # the tie sits at p = 0.3
@@ -74,27 +87,97 @@ def quintile_scores(values: "pd.Series", higher_is_better: bool = True) -> "pd.S
     >>> quintile_scores(pd.Series([7, 7, 7])).tolist()         # all tied: the middle score
     [3, 3, 3]
     """
-    import numpy as np
+    import narwhals as nw
 
-    v = values if higher_is_better else -values
-    position = (v.rank(method="average").to_numpy() - 0.5) / len(v)
-    scores = np.clip(1 + np.floor(5 * position + 1e-9).astype(int), 1, 5)
-    return values.__class__(scores, index=values.index, name=values.name)
+    series = nw.from_native(values, series_only=True)
+    scores = series.alias("v").to_frame().select(_score(nw.col("v"), nw.len(), higher_is_better).alias("v"))["v"]
+    if nw.get_native_namespace(series).__name__ == "pandas":
+        return values.__class__(scores.to_numpy().astype("int64"), index=values.index, name=values.name)
+    return scores.alias(series.name).to_native()
+
+
+def _cancel_expr(amount: str, order: str | None, columns: list[str]) -> "nw.Expr":
+    """The cancellation rule (module doc) as a narwhals expression."""
+    import narwhals as nw
+
+    flag = (nw.col(amount) < 0).fill_null(False)
+    if order and order in columns:
+        flag = flag | nw.col(order).cast(nw.String).str.contains(r"^[Cc]\d").fill_null(False)
+    return flag
 
 
 def cancellations(transactions: "pd.DataFrame", amount: str = "amount",
                   order: str | None = "order_id") -> "pd.Series":
     """True for return/cancellation lines: amount < 0, or an order id ``C`` + digit.
 
+    Engines: pandas or Polars DataFrame (a Series of the same kind).
+
     >>> import pandas as pd
     >>> t = pd.DataFrame({"amount": [5.0, -2.0, 3.0], "order_id": ["536365", "536366", "C536367"]})
     >>> cancellations(t).tolist()
     [False, True, True]
     """
-    flag = transactions[amount] < 0
-    if order and order in transactions.columns:
-        flag = flag | transactions[order].astype("string").str.match(r"^[Cc]\d").fillna(False).astype(bool)
-    return flag.rename("cancellation")
+    lines = nw_frame(transactions)
+    flag = lines.select(_cancel_expr(amount, order, lines.columns).alias("cancellation"))["cancellation"]
+    if engine_of(transactions) == "pandas":
+        return transactions[amount].__class__(flag.to_numpy(), index=transactions.index, name="cancellation")
+    return flag.to_native()
+
+
+def _day_expr(frame: "nw.LazyFrame | nw.DataFrame", date: str) -> "nw.Expr":
+    """``date`` truncated to its calendar day (text dates parsed first)."""
+    import narwhals as nw
+
+    dtype = frame.collect_schema()[date]
+    col = nw.col(date)
+    if dtype == nw.String:
+        col = col.str.to_datetime()
+    elif dtype == nw.Date:
+        col = col.cast(nw.Datetime())
+    return col.dt.truncate("1d")
+
+
+def _days(lines: "nw.LazyFrame | nw.DataFrame", customer: str, date: str, amount: str,
+          order: str | None) -> "nw.LazyFrame | nw.DataFrame":
+    """:func:`purchase_days` on a narwhals frame, unchecked and unsorted."""
+    import narwhals as nw
+
+    sale = (~_cancel_expr(amount, order, lines.columns)).cast(nw.Int8)
+    return (lines.select(nw.col(customer), _day_expr(lines, date).alias("day"),
+                         nw.col(amount).cast(nw.Float64).alias("net"), sale.alias("_sale"))
+            .group_by(customer, "day").agg(nw.col("net").sum(), nw.col("_sale").max())
+            .with_columns(((nw.col("net") > 0) & (nw.col("_sale") > 0)).alias("purchase"))
+            .drop("_sale"))
+
+
+def _line_facts(lines, customer: str, date: str, amount: str) -> dict:
+    """Rows, lines without a customer, whether any amount is non-zero, the last day (one small query)."""
+    import narwhals as nw
+
+    return scalars(lines, nw.len().alias("rows"), nw.col(customer).null_count().alias("no_customer"),
+                   (nw.col(amount) != 0).fill_null(False).any().alias("nonzero"),
+                   _day_expr(lines, date).max().alias("last"))
+
+
+def _no_customer(count: int, customer: str) -> None:
+    if count:
+        raise InputError(f"'{customer}' 列有 {count} 行为空 ({count} rows have no customer); "
+                         f"请补上或删除这些行 (fill or drop them)")
+
+
+def _finish(out, like_frame, sort: "list[str] | None" = None):
+    """Native result of the kind given: eager frames sorted by ``sort``; pandas days in ns."""
+    import narwhals as nw
+
+    if isinstance(out, nw.DataFrame) and sort:
+        out = out.sort(sort)
+    native = out.to_native()
+    if engine_of(like_frame) == "pandas":
+        native = native.reset_index(drop=True)
+        for col in native.columns:
+            if str(native[col].dtype).startswith("datetime64"):
+                native[col] = native[col].astype("datetime64[ns]")
+    return native
 
 
 def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date: str = "date",
@@ -103,28 +186,20 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     (all lines netted) and ``purchase`` (net > 0 with a line that is not a
     cancellation).  The day-level view every RFM/CLV/ABC method works on.
 
+    Engines: pandas, Polars, DuckDB, Spark (returns the same kind; eager results sorted by customer and day).
+
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": ["a", "a", "a"], "amount": [10.0, 5.0, -4.0],
     ...                   "date": pd.to_datetime(["2025-01-01 09:00", "2025-01-01 17:30", "2025-01-03 00:00"])})
     >>> purchase_days(t)[["net", "purchase"]].values.tolist()    # two lines, one day; a return day
     [[15.0, True], [-4.0, False]]
     """
-    import numpy as np
-    import pandas as pd
+    import narwhals as nw
 
-    codes, names = pd.factorize(transactions[customer], sort=True)
-    if (codes < 0).any():
-        raise InputError(f"'{customer}' 列有 {int((codes < 0).sum())} 行为空 ({int((codes < 0).sum())} rows have no "
-                         f"customer); 请补上或删除这些行 (fill or drop them)")
-    day = pd.to_datetime(transactions[date]).dt.normalize().to_numpy().astype("datetime64[D]").astype(np.int64)
-    first, span = int(day.min()), int(day.max() - day.min()) + 1
-    keys, inverse = np.unique(codes.astype(np.int64) * span + (day - first), return_inverse=True)
-    sale = (~cancellations(transactions, amount, order)).to_numpy()
-    net = np.bincount(inverse, weights=transactions[amount].to_numpy(dtype=float), minlength=len(keys))
-    out = pd.DataFrame({customer: names[keys // span],
-                        "day": (keys % span + first).astype("datetime64[D]").astype("datetime64[ns]"), "net": net})
-    out["purchase"] = (net > 0) & (np.bincount(inverse, weights=sale, minlength=len(keys)) > 0)
-    return out
+    require(transactions, (customer, date, amount))
+    lines = nw_frame(transactions)
+    _no_customer(scalars(lines, nw.col(customer).null_count().alias("n"))["n"], customer)
+    return _finish(_days(lines, customer, date, amount, order), transactions, [customer, "day"])
 
 
 def segment_of(r: int, f: int) -> str:
@@ -144,11 +219,14 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
     ``segment``.  Days, returns and cancellations follow the module's time rule.
 
     ``as_of`` defaults to the day after the last date and is stored in
-    ``.attrs["as_of"]``.  新客户 are the R 4-5 / F 1 cell *and* a first
+    ``.attrs["as_of"]`` (pandas).  新客户 are the R 4-5 / F 1 cell *and* a first
     purchase less than ``new_days`` before ``as_of`` (lesson 07's rule); the
     rest of that cell bought recently after a long gap and go to 潜力客户.  A
     customer with no purchase day at all (returns only) has frequency 0 and
     recency from their last line.
+
+    Engines: pandas, Polars, DuckDB, Spark (returns the same kind; lazy stays
+    lazy, only the last date is collected; eager results sorted by customer).
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": ["a", "a", "b"], "amount": [5.0, 5.0, 8.0],
@@ -156,55 +234,84 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
     >>> rfm_table(t)[["customer", "recency_days", "frequency", "monetary"]].values.tolist()
     [['a', 1, 1, 10.0], ['b', 29, 1, 8.0]]
     """
-    import numpy as np
-    import pandas as pd
+    import narwhals as nw
 
-    require_columns(transactions, (customer, date, amount))
-    require_rows(transactions)
-    if not transactions[amount].ne(0).any():
+    require(transactions, (customer, date, amount))
+    lines = nw_frame(transactions)
+    facts = _line_facts(lines, customer, date, amount)
+    require_rows(range(facts["rows"]))
+    _no_customer(facts["no_customer"], customer)
+    if not facts["nonzero"]:
         raise InputError(f"'{amount}' 列全是 0 (every amount is zero); 请检查金额列 (check the amount column)")
-    days = purchase_days(transactions, customer, date, amount, order)
-    stamp = _as_of(days["day"], as_of)
-    bought = days[days["purchase"]]
-    g, gb = days.groupby(customer, sort=True), bought.groupby(customer, sort=True)
-    last = gb["day"].max().reindex(g.size().index).fillna(g["day"].max())
-    first = gb["day"].min().reindex(last.index).fillna(g["day"].min())
-    out = pd.DataFrame({"recency_days": (stamp - last).dt.days, "frequency": gb.size().reindex(last.index, fill_value=0),
-                        "monetary": g["net"].sum(), "first_purchase": first})
-    out["R"] = quintile_scores(out["recency_days"], higher_is_better=False)
-    out["F"] = quintile_scores(out["frequency"])
-    out["M"] = quintile_scores(out["monetary"])
-    out["rfm_code"] = (out["R"] * 100 + out["F"] * 10 + out["M"]).astype(str)
-    out["rfm_score"] = out["R"] + out["F"] + out["M"]
-    seg = _segment_lookup(out["R"].to_numpy(), out["F"].to_numpy())
-    old = (seg == "新客户") & ((stamp - out["first_purchase"]).dt.days.to_numpy() >= new_days)
-    out["segment"] = np.where(old, "潜力客户", seg)
-    out = out.rename_axis(customer).reset_index()
-    out.attrs["as_of"] = stamp
+    days = _days(lines, customer, date, amount, order)
+    stamp = _check_as_of(days, facts["last"], as_of)
+    out = _per_customer(days, customer, day_of(stamp))
+    score = lambda name, better=True: _score(nw.col(name), nw.len(), better)  # noqa: E731
+    out = out.with_columns(score("recency_days", False).alias("R"), score("frequency").alias("F"),
+                           score("monetary").alias("M"))
+    out = out.with_columns((nw.col("R") * 100 + nw.col("F") * 10 + nw.col("M")).cast(nw.String).alias("rfm_code"),
+                           (nw.col("R") + nw.col("F") + nw.col("M")).alias("rfm_score"),
+                           _segment_expr(nw.col("R"), nw.col("F"), nw.col("_first_day") <= day_of(stamp) - new_days))
+    out = _finish(out.drop("_first_day"), transactions, [customer])
+    if engine_of(transactions) == "pandas":
+        out["rfm_code"] = out["rfm_code"].astype(str)
+        out["segment"] = out["segment"].astype(str)
+        out.attrs["as_of"] = stamp
     return out
 
 
-def _as_of(days: "pd.Series", as_of: "str | pd.Timestamp | None") -> "pd.Timestamp":
-    """``as_of`` as a day; by default the day after the last day.  Later lines are an error."""
+def _per_customer(days, customer: str, stamp_day: int):
+    """Recency, frequency, monetary and first purchase per customer from :func:`_days`."""
+    import narwhals as nw
+
+    bought = lambda col: nw.when(nw.col("purchase")).then(nw.col(col))  # noqa: E731
+    per = (days.with_columns(_dn=day_number(nw.col("day")))
+           .with_columns(_bought_dn=bought("_dn"), _bought_day=bought("day"), _n=nw.col("purchase").cast(nw.Int64))
+           .group_by(customer)
+           .agg(nw.col("_bought_dn").max().alias("_last"), nw.col("_dn").max().alias("_last_any"),
+                nw.col("_bought_dn").min().alias("_first_day"), nw.col("_dn").min().alias("_first_any"),
+                nw.col("_bought_day").min().alias("first_purchase"), nw.col("day").min().alias("_first_line"),
+                nw.col("_n").sum().alias("frequency"), nw.col("net").sum().alias("monetary")))
+    return per.select(
+        nw.col(customer),
+        (stamp_day - nw.col("_last").fill_null(nw.col("_last_any"))).cast(nw.Int64).alias("recency_days"),
+        nw.col("frequency"), nw.col("monetary"),
+        nw.col("first_purchase").fill_null(nw.col("_first_line")).alias("first_purchase"),
+        nw.col("_first_day").fill_null(nw.col("_first_any")).alias("_first_day"))
+
+
+def _segment_expr(r: "nw.Expr", f: "nw.Expr", old: "nw.Expr") -> "nw.Expr":
+    """The named segment of each R x F cell; 新客户 whose first purchase is ``old`` become 潜力客户."""
+    import narwhals as nw
+
+    expr = nw.when((r >= 4) & (f == 1) & old).then(nw.lit("潜力客户"))
+    for name, _, (r_lo, r_hi), (f_lo, f_hi) in SEGMENTS:
+        expr = expr.when(r.is_between(r_lo, r_hi) & f.is_between(f_lo, f_hi)).then(nw.lit(name))
+    return expr.alias("segment")
+
+
+def _check_as_of(days, last: "pd.Timestamp", as_of: "str | pd.Timestamp | None") -> "pd.Timestamp":
+    """``as_of`` as a day (default: the day after ``last``); customer-days on or after it are an error."""
+    import narwhals as nw
     import pandas as pd
 
-    stamp = pd.Timestamp(as_of).normalize() if as_of is not None else days.max() + pd.Timedelta(days=1)
-    if days.max() >= stamp:
-        late = days[days >= stamp]
-        raise InputError(f"有 {len(late)} 天的交易不早于分析日期 {stamp:%Y-%m-%d} ({len(late)} customer-days are on "
-                         f"or after as_of), 最晚 (latest) {late.max():%Y-%m-%d}; 请调整 as_of 或删除这些行 "
+    last = pd.Timestamp(last).normalize()
+    stamp = pd.Timestamp(as_of).normalize() if as_of is not None else last + pd.Timedelta(days=1)
+    if last >= stamp:
+        n = scalars(days, (day_number(nw.col("day")) >= day_of(stamp)).sum().alias("n"))["n"]
+        raise InputError(f"有 {n} 天的交易不早于分析日期 {stamp:%Y-%m-%d} ({n} customer-days are on "
+                         f"or after as_of), 最晚 (latest) {last:%Y-%m-%d}; 请调整 as_of 或删除这些行 "
                          f"(move as_of or drop them)")
     return stamp
 
 
-def _segment_lookup(r: "np.ndarray", f: "np.ndarray") -> "np.ndarray":
-    import numpy as np
+def _as_of(days: "pd.Series", as_of: "str | pd.Timestamp | None") -> "pd.Timestamp":
+    """``as_of`` as a day; by default the day after the last day.  Later lines are an error.
 
-    grid = np.empty((6, 6), dtype=object)
-    for ri in range(1, 6):
-        for fi in range(1, 6):
-            grid[ri, fi] = segment_of(ri, fi)
-    return grid[r, f]
+    ``days`` is the ``day`` column of :func:`purchase_days` (pandas)."""
+    import pandas as pd
+
+    return _check_as_of(nw_frame(pd.DataFrame({"day": days})), days.max(), as_of)
 
 
 def eight_classes(table: "pd.DataFrame") -> "pd.Series":
