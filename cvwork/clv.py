@@ -158,32 +158,54 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
 
     ``clv = average order value x orders per year x lifespan_years x margin``.
     Orders are distinct ``order`` ids (distinct purchase dates when there is
-    no order column).  Orders per year divide by the customer's tenure up to
-    ``as_of`` but by at least ``min_tenure_years``, so a newcomer's few weeks
-    are not annualised into a huge frequency.  Returns are netted.
+    no order column; lines without an order id are not orders).  Orders per
+    year divide by the customer's tenure in whole days from the first
+    purchase day to ``as_of`` (default: the day after the last date), but by
+    at least ``min_tenure_years``, so a newcomer's few weeks are not
+    annualised into a huge frequency.  Returns are netted.
 
     Returns ``revenue``, ``orders``, ``aov``, ``first_purchase``,
     ``tenure_years``, ``frequency`` (orders/year), ``annual_margin`` and
     ``clv``, sorted by clv (largest first, ties by customer).
+
+    Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
+    returns the kind of frame it was given.  The default ``as_of`` costs one aggregate
+    (the last date); the lines are never collected.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"customer": ["a", "a"], "order_id": ["1", "2"], "amount": [100.0, 300.0],
+    ...                   "date": pd.to_datetime(["2024-10-01", "2024-12-01"])})
+    >>> historical_clv(t, as_of="2025-01-01", margin=0.5)[["orders", "aov", "frequency", "clv"]].values.tolist()
+    [[2.0, 200.0, 2.0, 600.0]]
     """
-    import pandas as pd
+    import narwhals as nw
+
+    from cvwork.lifecycle import _day_number, _day_of, _finish, _last_day, _lines
 
     if not 0 < margin <= 1:
         raise InputError(f"毛利率必须在 (0, 1] 之间 (margin must be in (0, 1]), 收到 (got) {margin}")
-    require_columns(transactions, (customer, date, amount))
-    require_rows(transactions)
-    stamp = pd.Timestamp(as_of) if as_of is not None else transactions[date].max() + pd.Timedelta(days=1)
-    key = order if order and order in transactions.columns else date
-    g = transactions.groupby(customer)
-    out = pd.DataFrame({"revenue": g[amount].sum(), "orders": g[key].nunique(), "first_purchase": g[date].min()})
-    out["aov"] = out["revenue"] / out["orders"]
-    out["tenure_years"] = (stamp - out["first_purchase"]).dt.days / 365.25
-    out["frequency"] = out["orders"] / out["tenure_years"].clip(lower=min_tenure_years)
-    out["annual_margin"] = out["aov"] * out["frequency"] * margin
-    out["clv"] = out["annual_margin"] * lifespan_years
-    out = out.rename_axis(customer).reset_index()
+    lines = _lines(transactions, (customer, date, amount))
+    today = _last_day(lines, date) + 1 if as_of is None else _day_of(as_of)
+    if as_of is not None and not _is_lazy(lines):
+        require_rows(lines)
+    key = order if order and order in lines.collect_schema().names() else date
+    per = (lines.with_columns(_none=nw.col(key).is_null().cast(nw.Int64))
+           .group_by(customer).agg(nw.col(amount).sum().alias("revenue"), nw.col(key).n_unique().alias("orders"),
+                                   nw.col("_none").max(), nw.col(date).min().alias("first_purchase")))
+    tenure = (today - _day_number(nw.col("first_purchase"))) / 365.25
+    per = per.with_columns(orders=nw.col("orders") - nw.col("_none"), tenure_years=tenure)
+    per = per.with_columns(aov=nw.col("revenue") / nw.col("orders"),
+                           frequency=nw.col("orders") / nw.col("tenure_years").clip(lower_bound=min_tenure_years))
+    per = per.with_columns(annual_margin=nw.col("aov") * nw.col("frequency") * margin)
+    per = per.with_columns(clv=nw.col("annual_margin") * lifespan_years)
     cols = [customer, "revenue", "orders", "aov", "first_purchase", "tenure_years", "frequency", "annual_margin", "clv"]
-    return out[cols].sort_values(["clv", customer], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return _finish(per.select(cols), ["clv", customer], descending=[True, False])
+
+
+def _is_lazy(frame) -> bool:
+    import narwhals as nw
+
+    return isinstance(frame, nw.LazyFrame)
 
 
 def unit_economics(clv_table: "pd.DataFrame", spend: "dict[str, float]", group: str = "channel",
@@ -251,18 +273,43 @@ def customer_history(days: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
     """Per customer from purchase days: ``historical_value`` (历史收入, net of returns),
     ``frequency`` (purchase days), ``first_purchase``, ``last_purchase``,
     ``recency_days``, ``tenure_years`` and ``annual_margin`` = margin x
-    historical value / max(tenure, 1 year), never below 0."""
-    import pandas as pd
+    historical value / max(tenure, 1 year), never below 0.  A customer with no
+    purchase day (returns only) is dated by their lines.
 
-    g, gb = days.groupby(customer), days[days["purchase"]].groupby(customer)
-    out = pd.DataFrame({"historical_value": g["net"].sum()})
-    out["frequency"] = gb.size().reindex(out.index, fill_value=0)
-    out["first_purchase"] = gb["day"].min().reindex(out.index).fillna(g["day"].min())
-    out["last_purchase"] = gb["day"].max().reindex(out.index).fillna(g["day"].max())
-    out["recency_days"] = (as_of - out["last_purchase"]).dt.days
-    out["tenure_years"] = (as_of - out["first_purchase"]).dt.days / 365.25
-    out["annual_margin"] = (margin * out["historical_value"] / out["tenure_years"].clip(lower=1.0)).clip(lower=0.0)
-    return out
+    ``days`` is :func:`cvwork.rfm.purchase_days` output (``day``, ``net``, ``purchase``).
+
+    Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
+    returns the kind of frame it was given: pandas indexed by customer, the others with a
+    ``customer`` column (eager ones sorted by customer).
+
+    >>> import pandas as pd
+    >>> days = pd.DataFrame({"customer": ["a", "a"], "day": pd.to_datetime(["2025-03-01", "2025-09-01"]),
+    ...                      "net": [100.0, 300.0], "purchase": [True, True]})
+    >>> customer_history(days, pd.Timestamp("2026-01-01"), 0.5)[["frequency", "recency_days", "annual_margin"]].values.tolist()
+    [[2.0, 122.0, 200.0]]
+    """
+    import narwhals as nw
+
+    from cvwork.lifecycle import _day_number, _day_of, _finish, _lines
+
+    today = _day_of(as_of)
+    buy = nw.when(nw.col("purchase")).then(nw.col("day"))
+    out = (_lines(days, (customer, "day", "net", "purchase"))
+           .with_columns(_buy=buy, _n=nw.col("purchase").cast(nw.Int64))
+           .group_by(customer).agg(nw.col("net").sum().alias("historical_value"), nw.col("_n").sum().alias("frequency"),
+                                   nw.col("_buy").min().alias("_first"), nw.col("_buy").max().alias("_last"),
+                                   nw.col("day").min(), nw.col("day").max().alias("_latest"))
+           .with_columns(first_purchase=nw.col("_first").fill_null(nw.col("day")),
+                         last_purchase=nw.col("_last").fill_null(nw.col("_latest"))))
+    tenure = (today - _day_number(nw.col("first_purchase"))) / 365.25
+    out = out.with_columns(recency_days=(today - _day_number(nw.col("last_purchase"))).cast(nw.Int64),
+                           tenure_years=tenure)
+    yearly = margin * nw.col("historical_value") / nw.col("tenure_years").clip(lower_bound=1.0)
+    out = out.with_columns(annual_margin=yearly.clip(lower_bound=0.0))
+    cols = ["historical_value", "frequency", "first_purchase", "last_purchase", "recency_days", "tenure_years",
+            "annual_margin"]
+    out = _finish(out.select(customer, *cols), [customer])
+    return out.set_index(customer) if type(out).__module__.startswith("pandas") else out
 
 
 def survival_value(annual_margin, recency_days, retention: float, rate: float, horizon_years: int,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-from cvwork.errors import InputError, require_columns
+from cvwork.errors import InputError, require_columns, require_rows
 
 
 def default_as_of(dates: "pd.Series") -> "pd.Timestamp":
@@ -33,10 +33,14 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
                   amount: str = "amount", order: str = "order_id") -> "pd.DataFrame":
     """One row per customer and calendar day: ``day``, ``net`` amount and ``purchase``.
 
-    The rule is :func:`cvwork.rfm.purchase_days`' (one implementation): ``purchase``
+    The rule is :func:`cvwork.rfm.purchase_days`' (one rule): ``purchase``
     is True when the day's net amount is positive and the day has a line that is
     not a return or cancellation (amount < 0, or an invoice number ``C`` + digit,
     as in retail exports).  Without an amount column every day is a purchase.
+    Eager results are sorted by customer and day.
+
+    Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
+    returns the kind of frame it was given.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": ["a", "a", "a", "a"], "amount": [100.0, 50.0, -150.0, -20.0],
@@ -45,12 +49,100 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     >>> purchase_days(t)[["net", "purchase"]].values.tolist()   # one day of two lines, two return days
     [[150.0, True], [-150.0, False], [-20.0, False]]
     """
-    from cvwork.rfm import purchase_days as days_of
+    lines = _lines(transactions, (customer, date))
+    return _finish(_purchase_days(lines, customer, date, amount, order), [customer, "day"])
 
-    require_columns(transactions, (customer, date))
-    if amount not in transactions.columns:          # no money column: each line counts 1, every day a purchase
-        transactions = transactions.assign(**{amount: 1.0})
-    return days_of(transactions, customer, date, amount, order)
+
+# --- engine helpers: narwhals expressions that run on every engine (candidates for cvwork.frames) ---
+
+_EPOCH = "1970-01-01"
+
+
+def _lines(transactions, required):
+    """``transactions`` wrapped by narwhals, after checking the ``required`` columns (nothing computed)."""
+    from types import SimpleNamespace
+
+    import narwhals as nw
+
+    from cvwork.frames import columns_of, nw_frame
+
+    require_columns(SimpleNamespace(columns=columns_of(transactions)), required)
+    lines = nw_frame(transactions)
+    date = required[1]
+    if lines.collect_schema()[date] == nw.String:     # text dates: parsed by the engine
+        lines = lines.with_columns(nw.col(date).str.to_datetime())
+    return lines
+
+
+def _day_number(expr):
+    """Whole days since 1970-01-01 of a date or datetime expression (time of day dropped), on any engine.
+
+    Built from the year and the day of the year, which every engine has (Spark has no timestamp or
+    duration arithmetic in narwhals).
+    """
+    y = expr.dt.year()
+    return 365 * (y - 1970) + (y - 1969) // 4 - (y - 1901) // 100 + (y - 1601) // 400 + expr.dt.ordinal_day() - 1
+
+
+def _day_of(stamp) -> int:
+    """The day number (see :func:`_day_number`) of a date or timestamp."""
+    import pandas as pd
+
+    return (pd.Timestamp(stamp).normalize() - pd.Timestamp(_EPOCH)).days
+
+
+def _stamp_of(day: int) -> "pd.Timestamp":
+    import pandas as pd
+
+    return pd.Timestamp(_EPOCH) + pd.Timedelta(days=int(day))
+
+
+def _collect(frame):
+    """An eager narwhals frame: a lazy one is computed (only for small results)."""
+    import narwhals as nw
+
+    return frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+
+
+def _last_day(lines, date: str) -> int:
+    """Day number of the latest ``date``: one small aggregate, collected; refuses an empty table."""
+    import narwhals as nw
+
+    row = _collect(lines.select(nw.len().alias("n"), _day_number(nw.col(date)).max().alias("d")))
+    require_rows(range(int(row.item(0, "n"))))
+    return int(row.item(0, "d"))
+
+
+def _finish(frame, by: "list[str]", descending: "bool | list[bool]" = False, ns: bool = True):
+    """The caller's kind of frame: eager results sorted by ``by`` (pandas: fresh index, dates in ns
+    unless ``ns=False``); lazy results unsorted (order is the engine's business until collected)."""
+    import narwhals as nw
+
+    if isinstance(frame, nw.DataFrame):
+        frame = frame.sort(by, descending=descending)
+    out = frame.to_native()
+    if type(out).__module__.startswith("pandas"):
+        out = out.reset_index(drop=True)
+        for col in out.columns if ns else ():
+            if str(out[col].dtype).startswith("datetime64"):
+                out[col] = out[col].astype("datetime64[ns]")
+    return out
+
+
+def _purchase_days(lines, customer: str, date: str, amount: str, order: "str | None"):
+    """narwhals frame ``customer``, ``day``, ``net``, ``purchase`` (the rule of :func:`purchase_days`)."""
+    import narwhals as nw
+
+    names = lines.collect_schema().names()
+    net = nw.col(amount).cast(nw.Float64) if amount in names else nw.lit(1.0)
+    cancel = net < 0
+    if order and order in names:
+        cancel = cancel | nw.col(order).cast(nw.String).str.contains(r"^[Cc]\d").fill_null(False)
+    return (lines.select(nw.col(customer), nw.col(date).dt.truncate("1d").alias("day"), net.alias("net"),
+                         (~cancel).alias("_sale"))
+            .group_by(customer, "day").agg(nw.col("net").sum(), nw.col("_sale").max())
+            .with_columns(purchase=(nw.col("net") > 0) & nw.col("_sale"))
+            .drop("_sale"))
 
 
 def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str = "customer",
@@ -97,21 +189,38 @@ STRATEGIES = {
 def customer_dates(transactions: "pd.DataFrame", customer: str = "customer", date: str = "date",
                    amount: str = "amount", owner: str = "owner") -> "pd.DataFrame":
     """Per customer: first and last purchase day, net revenue (returns included)
-    and, when the data has an ``owner`` column, the owner of the latest line.
+    and, when the data has an ``owner`` column, the owner of the latest line
+    (lines without an owner skipped; two owners at the same latest time: the
+    larger name, so every engine gives the same answer).
 
-    A customer whose lines are all returns has no purchase day (NaT).
+    A customer whose lines are all returns has no purchase day (NaT).  A pandas
+    frame gives one row per customer indexed by ``customer``; the other engines
+    give the same rows with a ``customer`` column, sorted by customer.
+
+    Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
+    returns the kind of frame it was given.
     """
-    import pandas as pd
+    out = _finish(_customer_dates(_lines(transactions, (customer, date)), customer, date, amount, owner), [customer])
+    return out.set_index(customer) if type(out).__module__.startswith("pandas") else out
 
-    days = purchase_days(transactions, customer, date, amount)
-    bought = days[days["purchase"]].groupby(customer)["day"]
-    out = pd.DataFrame({"revenue": days.groupby(customer)["net"].sum() if amount in transactions
-                        else float("nan")})
-    out["first_purchase"], out["last_purchase"] = bought.min(), bought.max()
-    if owner in transactions.columns:
-        latest = transactions.sort_values(date, kind="stable").groupby(customer)[owner].last()
-        out[owner] = latest.reindex(out.index)
-    return out[["first_purchase", "last_purchase", "revenue", *([owner] if owner in out else [])]]
+
+def _customer_dates(lines, customer: str, date: str, amount: str, owner: str):
+    """narwhals frame: ``customer``, ``first_purchase``, ``last_purchase``, ``revenue`` [, ``owner``]."""
+    import narwhals as nw
+
+    names = lines.collect_schema().names()
+    days = _purchase_days(lines, customer, date, amount, "order_id")
+    out = (days.with_columns(_buy=nw.when(nw.col("purchase")).then(nw.col("day")))
+           .group_by(customer).agg(nw.col("_buy").min().alias("first_purchase"),
+                                   nw.col("_buy").max().alias("last_purchase"), nw.col("net").sum().alias("revenue")))
+    if amount not in names:
+        out = out.with_columns(revenue=nw.lit(None, nw.Float64))
+    if owner in names:
+        known = lines.filter(~nw.col(owner).is_null()).select(customer, owner, _t=nw.col(date))
+        latest = (known.filter(nw.col("_t") == nw.col("_t").max().over(customer))
+                  .group_by(customer).agg(nw.col(owner).max()))
+        out = out.join(latest, on=customer, how="left")
+    return out
 
 
 def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | None" = None,
@@ -131,6 +240,10 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
     company names, matched with :func:`cvwork.identify.normalise_company`.
     ``days_since_last`` is a whole number of days (nullable integer).
 
+    Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
+    returns the kind of frame it was given (``stage`` is categorical on pandas, text elsewhere).
+    The default ``as_of`` costs one aggregate (the last date); the lines are never collected.
+
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": ["a", "a", "b"], "amount": [10.0, -10.0, 5.0],
     ...                   "date": pd.to_datetime(["2025-01-01 00:00", "2025-12-30 00:00", "2025-12-01 18:00"])})
@@ -138,26 +251,51 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
     >>> lifecycle_stages(t)[["customer", "days_since_last", "stage"]].astype(str).values.tolist()
     [['a', '364', '沉默客户'], ['b', '30', '新客户']]
     """
+    import narwhals as nw
     import pandas as pd
 
     if not (0 < new_days and 0 < silent_days < churn_days):
         raise InputError(f"需要 new_days > 0 且 0 < silent_days < churn_days (need new_days > 0 and "
                          f"0 < silent_days < churn_days), 收到 (got) {new_days}, {silent_days}, {churn_days}")
-    require_columns(transactions, (customer, date))
-    stamp = default_as_of(transactions[date]) if as_of is None else pd.Timestamp(as_of)
-    stamp = stamp.normalize()                                  # whole days: a line at 23:59 on as_of counts
-    info = customer_dates(transactions[transactions[date].dt.normalize() <= stamp], customer, date, amount)
-    first_age = (stamp - info["first_purchase"]).dt.days
-    last_age = (stamp - info["last_purchase"]).dt.days.astype("Int64")
-    stage = pd.Series("流失客户", index=info.index)
-    stage[(last_age < churn_days).fillna(False)] = "沉默客户"
-    stage[(last_age < silent_days).fillna(False)] = "活跃客户"
-    stage[(first_age < new_days).fillna(False)] = "新客户"
-    out = info.assign(days_since_last=last_age, stage=stage).rename_axis(customer).reset_index()
+    lines = _lines(transactions, (customer, date))
+    today = _last_day(lines, date) + 1 if as_of is None else _day_of(as_of)   # whole days: 23:59 on as_of counts
+    info = _customer_dates(lines.filter(_day_number(nw.col(date)) <= today), customer, date, amount, "owner")
+    first_age = today - _day_number(nw.col("first_purchase"))
+    last_age = today - _day_number(nw.col("last_purchase"))
+    stage = (nw.when(first_age < new_days).then(nw.lit("新客户")).when(last_age < silent_days).then(nw.lit("活跃客户"))
+             .when(last_age < churn_days).then(nw.lit("沉默客户")).otherwise(nw.lit("流失客户")))
+    out = _finish(info.with_columns(days_since_last=last_age, stage=stage), [customer])
     if leads is not None:
-        out = pd.concat([out, _prospects(leads, out[customer], customer)], ignore_index=True)
-    out["stage"] = pd.Categorical(out["stage"], categories=STAGES)
+        out = _with_prospects(out, leads, customer)
+    if isinstance(out, pd.DataFrame):
+        out["days_since_last"] = out["days_since_last"].astype("Int64")
+        out["stage"] = pd.Categorical(out["stage"], categories=STAGES)
     return out
+
+
+def _with_prospects(out, leads: "pd.Series", customer: str):
+    """``out`` (a native stage table) with the leads that never bought appended as 潜在客户."""
+    import narwhals as nw
+    import pandas as pd
+
+    from cvwork.frames import engine_of, to_pandas
+
+    if isinstance(out, pd.DataFrame):
+        return pd.concat([out, _prospects(leads, out[customer], customer)], ignore_index=True)
+    fresh = _prospects(leads, to_pandas(nw.from_native(out).select(customer).to_native())[customer], customer)
+    engine = engine_of(out)
+    if engine == "spark":
+        extra = out.sparkSession.createDataFrame(fresh.astype(object)) if len(fresh) else None
+    elif engine == "duckdb":
+        extra = out.query("_stages", "SELECT * FROM fresh")   # DuckDB finds the local pandas frame by name
+    else:
+        import polars as pl
+
+        extra = pl.from_pandas(fresh)
+        extra = extra.lazy() if engine == "polars-lazy" else extra
+    if extra is None:
+        return out
+    return nw.concat([nw.from_native(out), nw.from_native(extra)], how="diagonal").to_native()
 
 
 def _prospects(leads: "pd.Series", customers: "pd.Series", customer: str) -> "pd.DataFrame":

@@ -26,23 +26,29 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
                   amount: str = "amount") -> "pd.DataFrame":
     """One row per customer and purchase day (``customer``, ``date``, ``amount``), see the module rules.
 
+    Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
+    returns the kind of frame it was given (eager results sorted by customer and day).
+
     >>> import pandas as pd
     >>> log = pd.DataFrame({"customer": ["a", "a", "a"], "amount": [5.0, 7.0, -3.0],
     ...                     "date": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 17:00", "2024-01-05 10:00"])})
     >>> purchase_days(log).to_dict("records")
     [{'customer': 'a', 'date': Timestamp('2024-01-01 00:00:00'), 'amount': 12.0}]
     """
-    import pandas as pd
+    from cvwork.lifecycle import _finish, _lines
 
-    require_columns(transactions, (customer, date, amount))
-    day = pd.to_datetime(transactions[date]).dt.normalize()
-    frame = pd.DataFrame({customer: transactions[customer].to_numpy(), date: day.to_numpy(),
-                          amount: pd.to_numeric(transactions[amount]).to_numpy()})
-    grouped = frame.groupby([customer, date], observed=True)[amount]
-    days = grouped.sum().reset_index()
-    lowest = grouped.min().to_numpy()
-    keep = (days[amount] > 0) | ((days[amount] == 0) & (lowest == 0))
-    return days[keep.to_numpy()].reset_index(drop=True)
+    lines = _lines(transactions, (customer, date, amount))
+    return _finish(_days(lines, customer, date, amount), [customer, date], ns=False)
+
+
+def _days(lines, customer: str, date: str, amount: str):
+    """narwhals frame of purchase days: ``customer``, ``date`` (the day), ``amount`` (the day's net)."""
+    import narwhals as nw
+
+    days = (lines.select(nw.col(customer), nw.col(date).dt.truncate("1d"), nw.col(amount).cast(nw.Float64))
+            .group_by(customer, date).agg(nw.col(amount).sum(), nw.col(amount).min().alias("_lowest")))
+    net = nw.col(amount)
+    return days.filter((net > 0) | ((net == 0) & (nw.col("_lowest") == 0))).drop("_lowest")
 
 
 def rfm_summary(transactions: "pd.DataFrame", calibration_end: str, holdout_end: str | None = None,
@@ -52,33 +58,54 @@ def rfm_summary(transactions: "pd.DataFrame", calibration_end: str, holdout_end:
     holdout purchases, one row per customer whose first purchase day is on or
     before ``calibration_end`` (see the module rules).  ``monetary`` is the
     mean of the repeat purchase days; ``first_purchase`` the first day.
-    """
-    import pandas as pd
 
-    end = pd.Timestamp(calibration_end).normalize()
-    days = purchase_days(transactions, customer, date, amount)
-    first = days.groupby(customer)[date].transform("min")
-    days = days[first <= end].assign(first=first[first <= end])
-    if days.empty:
-        raise InputError(f"校准期结束日 {end.date()} 之前没有任何购买 (no purchase on or before the calibration end "
-                         f"{end.date()}); 请改晚校准期结束日 (move the calibration end later)")
-    cal = days[days[date] <= end]
-    g = cal.groupby(customer)
-    out = pd.DataFrame({"frequency": g.size() - 1,
-                        "recency": (g[date].max() - g["first"].min()).dt.days / unit_days,
-                        "T": (end - g["first"].min()).dt.days / unit_days})
-    repeat = cal[cal[date] > cal["first"]]
-    out["monetary"] = repeat.groupby(customer)[amount].mean().reindex(out.index).fillna(0.0)
-    out["first_purchase"] = g["first"].min()
-    if holdout_end is not None:
-        stop = pd.Timestamp(holdout_end).normalize()
-        if stop <= end:
-            raise InputError(f"验证期结束日 {stop.date()} 必须晚于校准期结束日 {end.date()} "
-                             f"(holdout_end must be after calibration_end); 请改日期 (fix the dates)")
-        later = days[(days[date] > end) & (days[date] <= stop)]
-        out["frequency_holdout"] = later.groupby(customer).size().reindex(out.index, fill_value=0)
-        out["duration_holdout"] = (stop - end).days / unit_days
-    return out.rename_axis(customer).reset_index()
+    Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
+    returns the kind of frame it was given (eager results sorted by customer).  An eager
+    table without a purchase by ``calibration_end`` is refused; a lazy one gives no rows.
+
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"customer": ["a", "a", "a"], "amount": [5.0, 7.0, 9.0],
+    ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-02-12"])})
+    >>> rfm_summary(log, "2024-01-29", "2024-02-26")[["frequency", "recency", "T", "frequency_holdout"]].values.tolist()
+    [[1.0, 2.0, 4.0, 1.0]]
+    """
+    import narwhals as nw
+
+    from cvwork.lifecycle import _day_number, _day_of, _finish, _lines
+
+    end = _day_of(calibration_end)
+    stop = _day_of(holdout_end) if holdout_end is not None else None
+    if stop is not None and stop <= end:
+        raise InputError(f"验证期结束日 {pd_day(stop)} 必须晚于校准期结束日 {pd_day(end)} "
+                         f"(holdout_end must be after calibration_end); 请改日期 (fix the dates)")
+    lines = _lines(transactions, (customer, date, amount))
+    days = _days(lines, customer, date, amount).with_columns(_d=_day_number(nw.col(date)))
+    days = days.with_columns(_first=nw.col("_d").min().over(customer)).filter(nw.col("_first") <= end)
+    if isinstance(days, nw.DataFrame) and len(days) == 0:
+        raise InputError(f"校准期结束日 {pd_day(end)} 之前没有任何购买 (no purchase on or before the calibration end "
+                         f"{pd_day(end)}); 请改晚校准期结束日 (move the calibration end later)")
+    repeat = nw.when(nw.col("_d") > nw.col("_first")).then(nw.col(amount))
+    out = (days.filter(nw.col("_d") <= end).with_columns(_repeat=repeat)
+           .group_by(customer).agg(nw.len().alias("_n"), nw.col("_d").max().alias("_last"), nw.col("_first").min(),
+                                   nw.col("_repeat").mean().alias("monetary"), nw.col(date).min().alias("first_purchase"))
+           .with_columns(frequency=nw.col("_n") - 1, recency=(nw.col("_last") - nw.col("_first")) / unit_days,
+                         T=(end - nw.col("_first")) / unit_days, monetary=nw.col("monetary").fill_null(0.0)))
+    cols = [customer, "frequency", "recency", "T", "monetary", "first_purchase"]
+    if stop is not None:
+        later = (days.filter((nw.col("_d") > end) & (nw.col("_d") <= stop))
+                 .group_by(customer).agg(nw.len().alias("frequency_holdout")))
+        out = (out.join(later, on=customer, how="left")
+               .with_columns(frequency_holdout=nw.col("frequency_holdout").fill_null(0).cast(nw.Int64),
+                             duration_holdout=nw.lit((stop - end) / unit_days)))
+        cols += ["frequency_holdout", "duration_holdout"]
+    return _finish(out.select(cols), [customer], ns=False)
+
+
+def pd_day(day: int) -> str:
+    """A day number (days since 1970-01-01) as ``YYYY-MM-DD``."""
+    from cvwork.lifecycle import _stamp_of
+
+    return f"{_stamp_of(day):%Y-%m-%d}"
 
 
 def tracking(transactions: "pd.DataFrame", summary: "pd.DataFrame", model, end: str,
