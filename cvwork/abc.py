@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 from cvwork.errors import InputError, require_columns, require_rows
+from cvwork.frames import engine_of, like, nw_frame, require, scalars
 
 GRADES = {"A": "高", "B": "中", "C": "低"}
 QUADRANTS = {  # (current high, potential high) -> (name, strategy)
@@ -39,55 +40,96 @@ def abc_analysis(sales: "pd.DataFrame", a: float = 0.8, b: float = 0.95,
     """Customers sorted by revenue with ``revenue``, ``share``, ``cum_share``,
     ``abc_class`` and ``grade`` (A/B/C = 高/中/低).
 
+    Engines: pandas, Polars, DuckDB, Spark (returns the same kind; lazy stays
+    lazy, only the positive total is collected; eager results sorted by revenue,
+    largest first, ties by customer).
+
     >>> import pandas as pd
     >>> s = pd.DataFrame({"customer": list("wxyz"), "amount": [70, 20, 6, 4]})
     >>> abc_analysis(s)["abc_class"].tolist()   # x crosses 80% and stays in A
     ['A', 'A', 'B', 'C']
     """
-    import numpy as np
-    import pandas as pd
+    import narwhals as nw
 
     if not 0 < a < b <= 1:
         raise InputError(f"阈值需满足 0 < a < b <= 1 (thresholds need 0 < a < b <= 1), 收到 (got) a={a}, b={b}")
-    require_columns(sales, (customer, amount))
-    require_rows(sales, "销售表")
-    revenue = sales.groupby(customer)[amount].sum().round(2)
-    positive = revenue[revenue > 0].sum()
+    require(sales, (customer, amount))
+    revenue = (nw_frame(sales).group_by(customer).agg(nw.col(amount).sum())
+               .select(nw.col(customer), nw.col(amount).round(2).alias("revenue")))
+    rev = nw.col("revenue")
+    facts = scalars(revenue, nw.len().alias("n"), nw.when(rev > 0).then(rev).sum().alias("positive"))
+    require_rows(range(facts["n"]), "销售表")
+    positive = facts["positive"] or 0
     if positive <= 0:
         raise InputError("没有任何客户的净销售额大于 0 (no customer has positive net revenue); "
                          "请检查金额列 (check the amount column)")
-    out = pd.DataFrame({customer: revenue.index, "revenue": revenue.to_numpy()})
-    out = out.sort_values(["revenue", customer], ascending=[False, True], kind="stable").reset_index(drop=True)
-    out["share"] = out["revenue"] / positive
-    out["cum_share"] = out["share"].clip(lower=0).cumsum()
-    before = out["cum_share"] - out["share"].clip(lower=0)
-    cls = np.where(before < a - 1e-12, "A", np.where(before < b - 1e-12, "B", "C"))
-    out["abc_class"] = np.where(out["revenue"] > 0, cls, "C")
-    out["grade"] = out["abc_class"].map(GRADES)
-    return out
+    share = nw.col("share").clip(lower_bound=0)
+    out = (revenue.with_columns((rev / positive).alias("share"), (-rev).alias("_neg"))
+           .with_columns(share.cum_sum().over(order_by=["_neg", customer]).alias("cum_share"))
+           .with_columns((nw.col("cum_share") - share).alias("_before")))
+    cls = (nw.when(rev <= 0).then(nw.lit("C")).when(nw.col("_before") < a - 1e-12).then(nw.lit("A"))
+           .when(nw.col("_before") < b - 1e-12).then(nw.lit("B")).otherwise(nw.lit("C")))
+    out = out.with_columns(cls.alias("abc_class")).with_columns(_grade_expr(nw.col("abc_class")))
+    out = out.drop("_neg", "_before")
+    if isinstance(out, nw.DataFrame):
+        out = out.sort(["revenue", customer], descending=[True, False])
+    return _native(out, sales)
+
+
+def _grade_expr(cls: "nw.Expr") -> "nw.Expr":
+    import narwhals as nw
+
+    expr = nw.when(cls == "A").then(nw.lit(GRADES["A"]))
+    for key in ("B", "C"):
+        expr = expr.when(cls == key).then(nw.lit(GRADES[key]))
+    return expr.alias("grade")
+
+
+def _native(out, like_frame):
+    """Unwrap a narwhals result; pandas gets a fresh 0..n-1 index and ``str`` text columns."""
+    native = out.to_native()
+    if engine_of(like_frame) == "pandas":
+        native = native.reset_index(drop=True)
+        for col in native.columns:
+            if native[col].dtype == "string" or native[col].dtype == object:
+                native[col] = native[col].astype(str)
+    return native
 
 
 def abc_summary(table: "pd.DataFrame") -> "pd.DataFrame":
-    """Per class: customers, their share, revenue, its share."""
+    """Per class: customers, their share, revenue, its share.
+
+    Engines: pandas, Polars, DuckDB, Spark (a three-row result of the same kind;
+    the counts and sums are computed where the table lives)."""
+    import narwhals as nw
     import pandas as pd
 
-    g = table.groupby("abc_class")
-    out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum()}).reindex(["A", "B", "C"], fill_value=0)
+    cls, rev = nw.col("abc_class"), nw.col("revenue")
+    sums = scalars(table, nw.when(rev > 0).then(rev).sum().alias("positive"),
+                   *[(cls == c).sum().alias(f"n_{c}") for c in "ABC"],
+                   *[nw.when(cls == c).then(rev).sum().alias(f"r_{c}") for c in "ABC"])
+    out = pd.DataFrame({"abc_class": list("ABC"), "customers": [int(sums[f"n_{c}"] or 0) for c in "ABC"],
+                        "revenue": [float(sums[f"r_{c}"] or 0) for c in "ABC"]})
     out["customer_share"] = out["customers"] / out["customers"].sum()
-    out["revenue_share"] = out["revenue"] / table.loc[table["revenue"] > 0, "revenue"].sum()
-    out["grade"] = [GRADES[c] for c in out.index]
-    return out.reset_index()
+    out["revenue_share"] = out["revenue"] / (sums["positive"] or 0)
+    out["grade"] = [GRADES[c] for c in out["abc_class"]]
+    return like(out, table)
 
 
 def pareto_point(table: "pd.DataFrame", level: float = 0.8) -> float:
     """Share of customers needed (largest first) to reach ``level`` of revenue.
 
+    Engines: pandas, Polars, DuckDB, Spark (a number; one aggregate is collected).
+
     >>> import pandas as pd
     >>> pareto_point(abc_analysis(pd.DataFrame({"customer": list("wxyz"), "amount": [70, 20, 6, 4]})))
     0.5
     """
-    before = table["cum_share"] - table["share"].clip(lower=0)
-    return float((before < level - 1e-12).sum() / len(table))
+    import narwhals as nw
+
+    before = nw.col("cum_share") - nw.col("share").clip(lower_bound=0)
+    got = scalars(table, (before < level - 1e-12).sum().alias("k"), nw.len().alias("n"))
+    return float(got["k"] / got["n"])
 
 
 def pareto_curve(table: "pd.DataFrame", max_points: int = 2000) -> "pd.DataFrame":
@@ -97,21 +139,28 @@ def pareto_curve(table: "pd.DataFrame", max_points: int = 2000) -> "pd.DataFrame
     ``max_points`` evenly spaced customers (plus every class boundary) are
     kept, so a chart of 100,000 customers stays cheap.
 
+    Engines: pandas, Polars, DuckDB, Spark (returns the same kind, sorted by
+    ``customer_share``; the order is rebuilt from ``cum_share`` and ``share``).
+
     >>> import pandas as pd
     >>> pareto_curve(abc_analysis(pd.DataFrame({"customer": list("wxyz"), "amount": [70, 20, 6, 4]})))["cum_share"].round(6).tolist()
     [0.0, 0.7, 0.9, 0.96, 1.0]
     """
+    import narwhals as nw
     import numpy as np
-    import pandas as pd
 
-    n = len(table)
-    keep = np.unique(np.r_[np.linspace(0, n - 1, min(n, max_points)).round().astype(int),
-                           np.flatnonzero(table["abc_class"].ne(table["abc_class"].shift(-1)).to_numpy())])
-    rows = table.iloc[keep]
-    start = pd.DataFrame({"customer_share": [0.0], "cum_share": [0.0], "abc_class": [table["abc_class"].iloc[0]]})
-    points = pd.DataFrame({"customer_share": (keep + 1) / n, "cum_share": rows["cum_share"].to_numpy(),
-                           "abc_class": rows["abc_class"].to_numpy()})
-    return pd.concat([start, points], ignore_index=True)
+    data = nw_frame(table)
+    n = scalars(data, nw.len().alias("n"))["n"]
+    even = np.linspace(0, n - 1, min(n, max_points)).round().astype(int).tolist()
+    ranked = (data.with_columns((-nw.col("share")).alias("_neg"))
+              .with_row_index("_i", order_by=["cum_share", "_neg"])
+              .with_columns(nw.col("abc_class").shift(-1).over(order_by="_i").alias("_next")))
+    boundary = (nw.col("abc_class") != nw.col("_next")).fill_null(True) | nw.col("_next").is_null()
+    points = ranked.filter(nw.col("_i").is_in(even) | boundary).select(
+        ((nw.col("_i") + 1) / n).alias("customer_share"), nw.col("cum_share"), nw.col("abc_class"))
+    start = ranked.filter(nw.col("_i") == 0).select(
+        nw.lit(0.0).alias("customer_share"), nw.lit(0.0).alias("cum_share"), nw.col("abc_class"))
+    return _native(nw.concat([start, points]).sort("customer_share"), table)
 
 
 def value_quadrants(sales: "pd.DataFrame", as_of: str | None = None, window_days: int = 365,
