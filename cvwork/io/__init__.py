@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from cvwork.io.account import REASONS, ReadAccount, account_of
+from cvwork.io.account import REASONS, ReadAccount
+from cvwork.io.account import account_of as _frame_account
 from cvwork.io.headers import ALIASES, plan_columns
 from cvwork.io.readers import SALES_COLUMNS, SPECS, clean_frame, read_kind
 from cvwork.io.sources import open_source
@@ -33,7 +34,7 @@ __all__ = ["read_sales", "read_leads", "read_opportunities", "read_stage_history
 
 def read_sales(path: str | Path, sheet: str | int | None = None, columns: Mapping[str, str] | None = None,
                encoding: str | None = None, header_row: int | None = None,
-               required: Sequence[str] = ("customer", "amount")) -> "pd.DataFrame":
+               required: Sequence[str] = ("customer", "amount"), engine: str | None = None) -> "pd.DataFrame":
     """Read a sales report (one line per sale) into canonical columns.
 
     Parameters
@@ -47,13 +48,20 @@ def read_sales(path: str | Path, sheet: str | int | None = None, columns: Mappin
     encoding : force a text encoding instead of detecting it
     header_row : 1-based row of the header; default: found among the first 30 rows
     required : canonical columns that must be present
+    engine : ``"pandas"`` (a DataFrame in memory), ``"duckdb"`` (a DuckDB
+        relation: the file is scanned where it lies, see :mod:`cvwork.io.duck`),
+        or None: DuckDB for CSV/TXT and Parquet files larger than
+        :data:`cvwork.io.duck.DUCKDB_THRESHOLD` (200 MB), pandas otherwise.
+        Both apply the same rules and give the same account.
 
     Returns
     -------
     DataFrame with ``date``, ``customer`` (one spelling per customer; the file's
     own in ``customer_raw``), ``product``, ``amount`` (价税合计), ``quantity``,
     ``order_id`` first, other columns kept; the :class:`ReadAccount` in
-    ``.attrs["account"]``.
+    ``.attrs["account"]``.  Through DuckDB: a relation with the canonical
+    columns (and other mapped ones such as ``owner``, plus ``customer_raw``);
+    ``account_of(relation)`` gives its account.
 
     Examples
     --------
@@ -61,8 +69,22 @@ def read_sales(path: str | Path, sheet: str | int | None = None, columns: Mappin
     >>> account_of(sales).reconciles                         # doctest: +SKIP
     True
     """
+    from cvwork.io.duck import read_sales_duckdb, wants_duckdb
+
+    if wants_duckdb(path, engine):
+        return read_sales_duckdb(path, columns=columns, encoding=encoding, header_row=header_row, required=required,
+                                 sheet=sheet)
     return read_kind(path, "sales", sheet=sheet, columns=columns, encoding=encoding, header_row=header_row,
                      required=required)
+
+
+def account_of(frame) -> ReadAccount:
+    """Return the :class:`ReadAccount` a reader attached to ``frame`` (a pandas
+    DataFrame, or the DuckDB relation ``read_sales(..., engine="duckdb")`` returned)."""
+    from cvwork.io.duck import account_of_relation
+
+    found = account_of_relation(frame) if type(frame).__module__.startswith(("duckdb", "_duckdb")) else None
+    return found if found is not None else _frame_account(frame)
 
 
 def read_opportunities(path: str | Path, sheet: str | int | None = None, columns: Mapping[str, str] | None = None,
