@@ -4,8 +4,6 @@ a workbook with its visibility and merged cells.  Nothing here knows what a
 column means; a :class:`Grid` is rows of cells with their line numbers."""
 from __future__ import annotations
 
-import csv
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXTS = {".csv", ".txt", ".tsv", ".tab", ".dat", ""}
-DELIMITERS = (",", "\t", ";", "|")
 
 
 @dataclass
@@ -105,7 +102,7 @@ def open_source(path: str | Path, sheet: str | int | None = None, encoding: str 
         return _workbook(path, fmt, sheet)
     if sheet not in (None, 0, "0"):
         raise _fail(path, f"是文本文件，没有工作表 '{sheet}'", f"is a text file and has no sheet '{sheet}'; 去掉 --sheet (drop --sheet)")
-    return _text(path, encoding)
+    return read_text(path, encoding)
 
 
 def _parquet(path: Path) -> Source:
@@ -216,181 +213,4 @@ def _formula_rows(path: Path, sheet: str, rows: list[int], col: int) -> set[int]
     return found
 
 
-# --- text ----------------------------------------------------------------------
-
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xff\xfe", "utf-16"),
-         (b"\xfe\xff", "utf-16"))
-
-
-def detect_encoding(raw: bytes) -> tuple[str, int]:
-    """(encoding, number of bytes that had to be replaced)."""
-    for bom, name in _BOMS:
-        if raw.startswith(bom):
-            return name, raw.decode(name, errors="replace").count("\ufffd")
-    sample = raw[:4000]
-    if sample.count(b"\x00") > len(sample) // 4:
-        name = "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
-        return name, raw.decode(name, errors="replace").count("\ufffd")
-    best = None
-    for name in ("utf-8", "gb18030"):
-        try:
-            raw.decode(name)
-            return name, 0
-        except UnicodeDecodeError:
-            bad = raw.decode(name, errors="replace").count("\ufffd")
-            if best is None or bad < best[1]:
-                best = (name, bad)
-    assert best is not None
-    if best[1] > max(20, len(raw) // 1000):
-        raise InputError("无法识别文件编码 (cannot detect the file encoding); "
-                         "请在 Excel 中另存为 'CSV UTF-8' (save it as 'CSV UTF-8' in Excel)")
-    return best
-
-
-def sniff_delimiter(lines: list[str]) -> str | None:
-    """The delimiter most lines use the same number of times; None for aligned text."""
-    best, best_score = None, 0
-    for delim in DELIMITERS:
-        counts = [_split_count(line, delim) for line in lines if line.strip()]
-        counts = [c for c in counts if c > 0]
-        if not counts:
-            continue
-        mode = max(set(counts), key=counts.count)
-        score = counts.count(mode)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def _split_count(line: str, delim: str) -> int:
-    try:
-        return len(next(csv.reader([line], delimiter=delim))) - 1
-    except (csv.Error, StopIteration):
-        return line.count(delim)
-
-
-def _line_count(text: str) -> int:
-    n = text.count("\n") + text.count("\r") - text.count("\r\n")
-    return n + (1 if text and not text.endswith(("\n", "\r")) else 0)
-
-
-def _text(path: Path, encoding: str | None) -> Source:
-    raw = path.read_bytes()
-    if encoding:
-        replaced = raw.decode(encoding, errors="replace").count("\ufffd")
-    else:
-        encoding, replaced = detect_encoding(raw)
-    text = raw.decode(encoding, errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    head = text[:200_000].splitlines()[:200]
-    delim = sniff_delimiter(head)
-    source = Source(path, "text", [], encoding=encoding, delimiter=delim or "空白 (whitespace)",
-                    replaced_bytes=replaced)
-    if replaced:
-        source.notes.append(f"{replaced} 个无法按 {encoding} 解码的字节已替换为 � "
-                            f"({replaced} bytes that are not valid {encoding} were replaced)")
-    if delim is None:
-        source.grids.append(_aligned(text))
-        return source
-    counts = [c for c in (_split_count(line, delim) + 1 for line in head if line.strip()) if c > 1] or [1]
-    width = max(set(counts), key=lambda c: (counts.count(c), c))   # the usual width; longer lines are checked
-    grid = _fast_csv(path, encoding, delim, width, _line_count(text))
-    if grid is None:
-        grid = _careful_csv(text, delim, width)
-    source.grids.append(grid)
-    return source
-
-
-def _fast_csv(path: Path, encoding: str, delim: str, width: int, lines: int) -> Grid | None:
-    """pandas' C parser straight from the file; None when quoting makes its rows
-    disagree with the physical lines (then :func:`_careful_csv` decides)."""
-    import numpy as np
-    import pandas as pd
-
-    try:
-        cells = pd.read_csv(path, sep=delim, header=None, names=range(width), dtype="str", encoding=encoding,
-                            encoding_errors="replace", keep_default_na=False, na_values=[""],
-                            skip_blank_lines=False, on_bad_lines="skip", engine="c", quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError):
-        return None
-    if len(cells) != lines:
-        return None
-    if len(cells) and isinstance(cells.iat[0, 0], str) and cells.iat[0, 0].startswith("\ufeff"):
-        cells.iat[0, 0] = cells.iat[0, 0][1:]
-    return Grid(None, cells, np.arange(len(cells)) + 1)        # pandas' str columns: vectorised text rules
-
-
-def _physical(text: str) -> list[str]:
-    lines = re.split(r"\r\n|\r|\n", text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-def _one_line(line: str, delim: str, width: int) -> list[str] | None:
-    """Split one physical line on its own; an odd number of quotes means a
-    stray quote, so the line is split plainly and the quotes dropped.  None
-    when the line still has more non-empty fields than the header."""
-    if line.count('"') % 2:
-        fields = [f.replace('"', "").strip() for f in line.split(delim)]
-    else:
-        try:
-            fields = next(csv.reader([line], delimiter=delim), [])
-        except csv.Error:
-            return None
-    if any(f.strip() for f in fields[width:]):
-        return None
-    return fields[:width]
-
-
-def _careful_csv(text: str, delim: str, width: int) -> Grid:
-    """Python's csv module with line tracking: a quote that would swallow
-    the lines after it is confined to its own line (repaired, noted), a line
-    that still does not fit is kept aside as malformed."""
-    import numpy as np
-    import pandas as pd
-
-    physical = _physical(text)
-    rows: list[list[Any]] = []
-    numbers: list[int] = []
-    malformed: list[tuple[int, str]] = []
-    repaired: list[int] = []
-    reader = csv.reader(physical, delimiter=delim)
-    start = 1
-    for record in reader:
-        end = reader.line_num
-        span = physical[start - 1:end]
-        looks_split = end > start and all(len(l.split(delim)) >= max(2, width - 1) for l in span)
-        stray = end == start and span and span[0].count('"') % 2 == 1
-        if looks_split or stray or len(record) > width and any(f.strip() for f in record[width:]):
-            for offset, line in enumerate(span):
-                fields = _one_line(line, delim, width)
-                if fields is None:
-                    malformed.append((start + offset, line))
-                else:
-                    rows.append(fields)
-                    numbers.append(start + offset)
-                    repaired.append(start + offset)
-        else:
-            rows.append(record[:width] if record else [])
-            numbers.append(start)
-        start = end + 1
-    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
-    cells = cells.where(cells.map(lambda v: v is not None and str(v).strip() != ""), None)
-    grid = Grid(None, cells, np.asarray(numbers, dtype=int), malformed=malformed)
-    if repaired:
-        shown = ", ".join(map(str, repaired[:10])) + (" ..." if len(repaired) > 10 else "")
-        grid.notes.append(f"{len(repaired)} 行含有不成对的引号，已按行拆开 (第 {shown} 行) "
-                          f"({len(repaired)} lines with unbalanced quotes were split line by line: {shown})")
-    return grid
-
-
-def _aligned(text: str) -> Grid:
-    """Columns aligned with runs of spaces (a printed report saved as text)."""
-    import numpy as np
-    import pandas as pd
-
-    physical = _physical(text)
-    rows = [[f for f in re.split(r"\s{2,}|\t", line.strip())] if line.strip() else [] for line in physical]
-    width = max((len(r) for r in rows), default=1)
-    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
-    return Grid(None, cells.where(cells.notna() & (cells != ""), None), np.arange(len(rows)) + 1)
+from cvwork.io.textfile import DELIMITERS, detect_encoding, read_text, sniff_delimiter  # noqa: E402,F401
