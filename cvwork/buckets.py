@@ -13,7 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 from cvwork.errors import InputError
-from cvwork.funnel import DEFAULT_EDGES, bucket_labels, customer_buckets
+from cvwork.frames import scalars
+from cvwork.funnel import DEFAULT_EDGES, _bucket_counts, bucket_labels, customer_buckets
 
 #: quantile levels used when the default edges do not fit: half of the
 #: customers below the first edge, 20% above the second, 5% above the third, 1% above the last
@@ -37,17 +38,30 @@ def nice_number(x: float) -> float:
     return float(min(steps, key=lambda s: abs(math.log(s / x))))
 
 
-def edges_from_data(totals: "pd.Series", levels: Sequence[float] = QUANTILE_LEVELS) -> tuple[float, ...]:
+def edges_from_data(totals: "pd.Series", levels: Sequence[float] = QUANTILE_LEVELS,
+                    column: str = "revenue") -> tuple[float, ...]:
     """Edges at the quantiles ``levels`` of customer totals, rounded with :func:`nice_number`.
 
     Non-positive quantiles are skipped and equal rounded edges merged, so the
-    result may have fewer edges than ``levels``.
+    result may have fewer edges than ``levels``.  Quantiles are linear
+    (pandas' default), computed where the totals live.
+
+    Engines: a pandas or Polars Series of totals, or a frame of any engine
+    (pandas, Polars, DuckDB, Spark) whose ``column`` holds them, e.g. a
+    :func:`cvwork.funnel.customer_buckets` table (returns a tuple).
 
     >>> import pandas as pd
     >>> edges_from_data(pd.Series(range(1, 101)))
     (50.0, 100.0)
     """
-    qs = [float(q) for q in totals.quantile(list(levels)).to_numpy() if q > 0]
+    import narwhals as nw
+
+    data = nw.from_native(totals, allow_series=True)
+    if isinstance(data, nw.Series):
+        data, column = data.alias("v").to_frame(), "v"
+    got = scalars(data, *[nw.col(column).quantile(float(q), interpolation="linear").alias(f"q{i}")
+                          for i, q in enumerate(levels)])
+    qs = [float(got[f"q{i}"]) for i in range(len(levels)) if got[f"q{i}"] is not None and got[f"q{i}"] > 0]
     edges = sorted({nice_number(q) for q in qs})
     if not edges:
         raise InputError("没有销售额为正的客户，无法按数据选择分段边界 (no customer has a positive total, "
@@ -72,6 +86,9 @@ def choose_edges(sales: "pd.DataFrame", product: str | None = None, edges: Seque
     1万以下) the edges are the 50/80/95/99% quantiles of the customer totals
     rounded to 1, 2, 2.5 or 5 x 10^k.
 
+    Engines: pandas, Polars, DuckDB, Spark (the bucket counts and quantiles are
+    computed where the lines live; returns an :class:`EdgeChoice`).
+
     >>> import pandas as pd
     >>> s = pd.DataFrame({"customer": list("abcd"), "amount": [20.0, 40, 60, 900]})
     >>> choice = choose_edges(s, currency="美元")
@@ -81,12 +98,14 @@ def choose_edges(sales: "pd.DataFrame", product: str | None = None, edges: Seque
     if edges is not None:
         return EdgeChoice(tuple(float(e) for e in edges), "given", "按参数 edges 给定的边界。")
     per = customer_buckets(sales, product, DEFAULT_EDGES, currency=currency, **columns)
-    shares = per["bucket"].value_counts(normalize=True)
-    crowded, share = shares.idxmax(), float(shares.max())
+    labels = bucket_labels(DEFAULT_EDGES, currency)
+    counts = _bucket_counts(per, labels)[0]
+    top = max(range(len(labels)), key=lambda i: (counts[i], -i))  # the most crowded; ties: the lowest bucket
+    crowded, share = labels[top], counts[top] / sum(counts)
     if share <= max_share:
         return EdgeChoice(tuple(float(e) for e in DEFAULT_EDGES), "default",
                           f"默认边界合适：人数最多的一段“{crowded}”占 {share:.0%}，不超过 {max_share:.0%}。")
-    found = edges_from_data(per["revenue"])
+    found = edges_from_data(per)
     shown = "、".join(bucket_labels(found, currency)[1:-1] or bucket_labels(found, currency))
     levels = "、".join(f"{q:.0%}" for q in QUANTILE_LEVELS)
     note = (f"默认边界（1万、5万、10万、20万）把 {share:.0%} 的客户放进了同一段“{crowded}”，分不出层次；"

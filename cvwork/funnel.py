@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 from cvwork.errors import InputError, require_columns
+from cvwork.frames import columns_of, engine_of, like, nw_frame, require, scalars, to_pandas
 
 DEFAULT_EDGES = (10_000, 50_000, 100_000, 200_000)
 
@@ -59,19 +60,38 @@ def _check_edges(edges: Sequence[float], labels: Sequence[str] | None, currency:
 
 
 def select_product(sales: "pd.DataFrame", product: str | None, product_col: str = "product") -> "pd.DataFrame":
-    """The lines of one product; a clear error listing the products when absent."""
+    """The lines of one product; a clear error listing the products when absent.
+
+    Engines: pandas, Polars, DuckDB, Spark (returns the same kind; a count of the
+    kept lines is collected to check that the product exists)."""
+    import narwhals as nw
+
     if product is None:
         return sales
-    if product_col not in sales.columns:
+    columns = columns_of(sales)
+    if product_col not in columns:
         raise InputError(f"缺少产品列 '{product_col}' (missing product column '{product_col}'); "
-                         f"表中的列 (columns): {', '.join(map(str, sales.columns))}")
-    lines = sales[sales[product_col] == product]
-    if lines.empty:
-        found = sales[product_col].dropna().value_counts().index.tolist()
+                         f"表中的列 (columns): {', '.join(map(str, columns))}")
+    data = nw_frame(sales)
+    lines = data.filter(nw.col(product_col) == product)
+    if not scalars(lines, nw.len().alias("n"))["n"]:
+        counts = (data.filter(~nw.col(product_col).is_null()).group_by(product_col).agg(nw.len().alias("_n"))
+                  .sort(["_n", product_col], descending=[True, False]))
+        found = to_pandas(counts.to_native())[product_col].tolist()
         shown = ", ".join(map(str, found[:20])) + (" ..." if len(found) > 20 else "")
         raise InputError(f"找不到产品 '{product}' (product '{product}' not found); "
                          f"文件中的产品 (products in the file): {shown}")
-    return lines
+    return lines.to_native()
+
+
+def _bucket_expr(revenue: "nw.Expr", edges: Sequence[float], labels: Sequence[str]) -> "nw.Expr":
+    """The bucket label of each revenue: ``[edge_i, edge_{i+1})``, open at both ends."""
+    import narwhals as nw
+
+    expr = nw.when(revenue < float(edges[0])).then(nw.lit(labels[0]))
+    for edge, label in zip(edges[1:], labels[1:-1]):
+        expr = expr.when(revenue < float(edge)).then(nw.lit(label))
+    return expr.otherwise(nw.lit(labels[-1])).alias("bucket")
 
 
 def customer_buckets(sales: "pd.DataFrame", product: str | None = None,
@@ -80,24 +100,43 @@ def customer_buckets(sales: "pd.DataFrame", product: str | None = None,
                      product_col: str = "product", currency: str = "元") -> "pd.DataFrame":
     """One row per customer: net ``revenue`` (returns netted) and its ``bucket``.
 
-    Sorted by revenue, largest first; ties by customer name.
+    Sorted by revenue, largest first; ties by customer name.  On pandas
+    ``bucket`` is an ordered categorical of all labels; elsewhere it is text.
+
+    Engines: pandas, Polars, DuckDB, Spark (returns the same kind; lazy stays lazy).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"customer": ["a", "a", "b"], "amount": [12_000, -2_000, 60_000]})
     >>> customer_buckets(s)[["customer", "revenue", "bucket"]].values.tolist()
     [['b', 60000.0, '5-10万'], ['a', 10000.0, '1-5万']]
     """
-    import numpy as np
+    import narwhals as nw
     import pandas as pd
 
     labels = _check_edges(edges, labels, currency)
-    require_columns(sales, (customer, amount))
-    lines = select_product(sales, product, product_col)
-    totals = lines.groupby(customer, sort=False)[amount].sum().astype("float64").round(2)
-    bins = [-np.inf, *edges, np.inf]
-    bucket = pd.cut(totals, bins=bins, labels=labels, right=False)
-    out = pd.DataFrame({customer: totals.index, "revenue": totals.to_numpy(), "bucket": bucket.array})
-    return out.sort_values(["revenue", customer], ascending=[False, True], kind="stable").reset_index(drop=True)
+    require(sales, (customer, amount))
+    lines = nw_frame(select_product(sales, product, product_col))
+    out = (lines.group_by(customer).agg(nw.col(amount).sum())
+           .select(nw.col(customer), nw.col(amount).cast(nw.Float64).round(2).alias("revenue"))
+           .with_columns(_bucket_expr(nw.col("revenue"), list(edges), labels)))
+    if isinstance(out, nw.DataFrame):
+        out = out.sort(["revenue", customer], descending=[True, False])
+    native = out.to_native()
+    if engine_of(sales) == "pandas":
+        native = native.reset_index(drop=True)
+        native["bucket"] = pd.Categorical(native["bucket"], categories=labels, ordered=True)
+    return native
+
+
+def _bucket_counts(per_customer, labels: Sequence[str]) -> "tuple[list[int], list[float]]":
+    """Customers and revenue in each bucket of a :func:`customer_buckets` table (one small query)."""
+    import narwhals as nw
+
+    bucket, revenue = nw.col("bucket"), nw.col("revenue")
+    got = scalars(per_customer, *[(bucket == label).sum().alias(f"n{i}") for i, label in enumerate(labels)],
+                  *[nw.when(bucket == label).then(revenue).sum().alias(f"r{i}") for i, label in enumerate(labels)])
+    return ([int(got[f"n{i}"] or 0) for i in range(len(labels))],
+            [float(got[f"r{i}"] or 0.0) for i in range(len(labels))])
 
 
 def revenue_buckets(sales: "pd.DataFrame", product: str | None = None,
@@ -121,6 +160,9 @@ def revenue_buckets(sales: "pd.DataFrame", product: str | None = None,
     ``customer_share`` and ``revenue_share``; customers sum to the product's
     distinct customers and revenue to the product's total.
 
+    Engines: pandas, Polars, DuckDB, Spark (a table of one row per bucket, of the
+    same kind; the counts and sums are computed where the lines live).
+
     >>> import pandas as pd
     >>> s = pd.DataFrame({"customer": ["a", "b", "c"], "amount": [9_999.99, 10_000, 50_000]})
     >>> revenue_buckets(s)["customers"].tolist()
@@ -129,16 +171,15 @@ def revenue_buckets(sales: "pd.DataFrame", product: str | None = None,
     import numpy as np
     import pandas as pd
 
+    labels = _check_edges(edges, labels, currency)
     per_customer = customer_buckets(sales, product, edges, labels, customer, amount, product_col, currency)
-    labels = list(per_customer["bucket"].cat.categories)
-    grouped = per_customer.groupby("bucket", observed=False)["revenue"]
+    counts, sums = _bucket_counts(per_customer, labels)
     out = pd.DataFrame({"bucket": labels, "low": [-np.inf, *edges], "high": [*edges, np.inf],
-                        "customers": grouped.size().reindex(labels).to_numpy(),
-                        "revenue": grouped.sum().reindex(labels).to_numpy().round(2)})
+                        "customers": np.array(counts, dtype="int64"), "revenue": np.array(sums).round(2)})
     n, total = out["customers"].sum(), out["revenue"].sum()
     out["customer_share"] = out["customers"] / n if n else 0.0
     out["revenue_share"] = out["revenue"] / total if total else 0.0
-    return out
+    return like(out, sales)
 
 
 #: Stage models found in the seeds (lesson 09); any ordered list works.
