@@ -278,7 +278,9 @@ def export_html(notebook: str | Path, target: str | Path) -> Path:
     exporter = HTMLExporter(config=config)
     exporter.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
     exporter.register_filter("clean_html", clean_report_html)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    nb = nbformat.read(notebook, as_version=4)
+    body, _ = exporter.from_notebook_node(nb)
+    body = figure_alt_text(body, nb)
     body = re.sub(r"<head[^>]*>", lambda m: m.group(0) + "\n" + CSP, body, count=1)
     body = body.replace("</head>", CJK_CSS + "</head>", 1)
     target = Path(target)
@@ -286,9 +288,34 @@ def export_html(notebook: str | Path, target: str | Path) -> Path:
     return target
 
 
+#: alt text of a figure whose output carries no title
+NO_TITLE = "图表 (chart)"
+
+
+def figure_alt_text(body: str, nb: Any) -> str:
+    """Give every inline PNG of ``body`` an ``alt`` attribute: the chart's title the report's kernel
+    stored in the output's metadata (:func:`cvwork.report.handoff.figure_alt_text`), escaped."""
+    import html
+
+    titles = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get("image/png")
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if data and alt:
+                titles[html.escape(data.strip())] = alt
+
+    def add_alt(match: re.Match) -> str:
+        alt = titles.get(match.group(1).strip(), NO_TITLE)
+        tag = re.sub(r'\salt="[^"]*"', "", match.group(0))            # nbconvert's "No description ..."
+        return tag.replace("<img", f'<img alt="{html.escape(alt)}"', 1)
+
+    return re.sub(r'<img\b[^>]*?src="data:image/png;base64,([^"]*)"[^>]*>', add_alt, body)
+
+
 __all__ = ["FORMULA_PREFIXES", "SHEET_NAMES", "EXCEL_FORMATS", "neutralise", "unneutralise", "safe_filename",
            "sheet_name", "save_table", "read_table_csv", "save_figure", "write_workbook", "tables_to_workbook",
-           "export_html", "markdown_text"]
+           "export_html", "figure_alt_text", "markdown_text"]
 
 
 def markdown_text(value: object) -> str:

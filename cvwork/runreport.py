@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
-from cvwork.cli import (INLINE, MANY_PRODUCTS, _sheet, declared, given_files, lesson_path, match_inputs,
+from cvwork.cli import (INLINE, MANY_PRODUCTS, declared, given_files, lesson_path, match_inputs,
                         read_options)
 from cvwork.errors import InputError
 from cvwork.filenames import (TMP_PREFIX, check_out, check_replaceable, make_dirs, publish, safe_filename,
@@ -35,7 +35,9 @@ def report(args: argparse.Namespace) -> int:
     files = given_files(args)
     inputs = match_inputs(lesson, params, files, args.sample)
     out_root = check_out(Path(args.out))
-    sales = _read(args, files if not args.sample else _sample_files(lesson, params))
+    read_from = files if not args.sample else _sample_files(lesson, params)
+    sales = _read(args, read_from)
+    args.sources = {n: read_from["sales"] for n in ("input_path", "transactions_path") if n in params and "sales" in read_from}
     targets = choose_products(lesson, params, args, sales)
     names = {p: _folder_name(lesson, p) for p in targets}
     if args.overwrite:
@@ -102,7 +104,8 @@ def run_one(lesson: Path, parameters: dict, name: str, out_root: Path, args: arg
         if args.format == "html":
             export_html(executed, work / f"{name}.html")
             executed.unlink()
-        tables_to_workbook(work, work / f"{name}.xlsx", first={"summary": summary_table(lesson, parameters)})
+        shown = {**parameters, **getattr(args, "sources", {})}       # the user's file names, not the hand-off copy
+        tables_to_workbook(work, work / f"{name}.xlsx", first={"summary": summary_table(lesson, shown)})
         write_marker(work)
         return publish(work, out_root, name, args.overwrite)
     finally:
@@ -140,10 +143,15 @@ def execute(lesson: Path, executed: Path, parameters: dict) -> None:
         engine: Callable = getattr(importlib.import_module(module), function)
         engine(lesson, executed, parameters, lesson.parent)
         return
+    import nbformat
     import papermill as pm
 
+    from cvwork.report.handoff import inject, is_prepared
+
+    prepared = next((value for value in parameters.values() if is_prepared(value)), None)
+    notebook = inject(nbformat.read(lesson, as_version=4), prepared)
     try:
-        pm.execute_notebook(str(lesson), str(executed), parameters=parameters, cwd=str(lesson.parent),
+        pm.execute_notebook(notebook, str(executed), parameters=parameters, cwd=str(lesson.parent),
                             kernel_name="python3", progress_bar=False, log_output=False)
     except pm.PapermillExecutionError as exc:
         if exc.ename in ("InputError", "KeyboardInterrupt"):
@@ -230,30 +238,23 @@ def _few(products: list, n: int = 5) -> str:
 def _base_parameters(params: dict, args: argparse.Namespace, inputs: dict, sales, scratch: Path) -> dict:
     """Parameters every report of this run shares (the product is set per report).
 
-    Reading options the lesson does not declare are applied here instead: the
-    lesson gets a clean copy of the file as read with them (in ``scratch``).
+    The sales file the command has read is handed to the lesson as read (lines
+    and account, :mod:`cvwork.report.handoff`), so it is read once per run and
+    the reading options already apply; other reading options go to the lesson.
     """
     from cvwork.cli import extra_parameters
 
     base = {**extra_parameters(args.param, params), **inputs}
-    undeclared = False
-    options = {"sheet": _sheet(args.sheet), "as_of": args.as_of, "header_row": args.header_row}
-    if args.columns:
-        from cvwork.cli import parse_columns
+    name = next((n for n in ("input_path", "transactions_path") if inputs.get(n)), None)
+    if args.sample and "input_path" in params:
+        name = "input_path"
+    if sales is not None and name is not None:       # (without a sales file no reading option is accepted)
+        from cvwork.report.handoff import write_prepared
 
-        options["columns"] = parse_columns(args.columns)
-    for key, value in options.items():
-        if value is not None and key in params:
-            base[key] = value
-        elif value is not None and key != "as_of":
-            undeclared = True
-    if undeclared:
-        name = next(n for n in base if n in ("input_path", "transactions_path"))
-        copy = sales.copy()
-        copy.attrs = {}
-        base[name] = str(scratch / "input.parquet")
-        copy.to_parquet(base[name], index=False)
-        base.pop("sheet", None)
+        base[name] = str(write_prepared(sales, scratch))
+        base.update({key: None for key in ("sheet", "columns", "header_row") if key in params})
+    if args.as_of is not None and "as_of" in params:
+        base["as_of"] = args.as_of
     if "product" in params:
         base["product"] = None
     return base

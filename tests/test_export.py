@@ -1,5 +1,7 @@
 """The one writer: CSV and Excel safe against formula injection, ids and NA-like
 names kept, Chinese sheets and headers, safe file names."""
+import re
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -99,3 +101,21 @@ def test_safe_filename_keeps_readable_names_and_never_collides():
     assert safe_filename(long_a) != safe_filename(long_b)
     assert safe_filename(long_a).startswith("产品产品")
     assert len(safe_filename("产品" * 80, max_len=40).encode()) <= 40
+
+
+def test_every_inline_image_gets_its_escaped_title_as_alt_text():
+    import nbformat
+
+    from cvwork.export import NO_TITLE, figure_alt_text
+
+    title = '<img src=x onerror="alert(1)">各区间 & "客户"'
+    out = nbformat.v4.new_output("display_data", data={"image/png": "AAAA\n", "text/plain": "<Figure>"},
+                                 metadata={"image/png": {"alt": title}})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig", outputs=[out])])
+    body = ('<div><img alt="No description has been provided for this image" class="" '
+            'src="data:image/png;base64,AAAA"/></div><p><img src="data:image/png;base64,BBBB"></p>')
+    page = figure_alt_text(body, nb)
+    alts = re.findall(r'<img alt="([^"]*)"[^>]*src="data:image/png;base64,(\w+)"', page)
+    assert alts == [("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;各区间 &amp; &quot;客户&quot;", "AAAA"),
+                    (NO_TITLE, "BBBB")]                  # an image with no title still gets an alt
+    assert len(re.findall(r"<img\b", page)) == 2 and "No description" not in page

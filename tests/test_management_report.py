@@ -238,3 +238,17 @@ def test_three_months_of_data_still_give_a_report(tmp_path):
     folder = report(tmp_path / "out", str(tmp_path / "q.csv"))
     assert "客户价值排名跳过" in text_of(folder) and "重点客户" not in sheets(folder)
     assert sheets(folder)["摘要"].set_index("指标").loc["销售额（净额）", "本期"] == pytest.approx(lines["金额"].sum())
+
+
+def test_every_figure_carries_its_title_as_alt_text(sales):
+    import html
+
+    from cvwork.charts import figure_title
+    from cvwork.report.build import management_report
+
+    rep = management_report(sales, as_of="2026-01-01", opportunities=read_opportunities(DATA / "opportunities.csv"))
+    titles = [figure_title(fig) for sec in rep.sections for _, fig in sec.figures]
+    page = rep.html()
+    alts = re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,', page)
+    assert len(re.findall(r"<img\b", page)) == len(alts) == len(titles) == 3
+    assert all(titles) and alts == [html.escape(t) for t in titles]

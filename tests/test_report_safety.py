@@ -121,6 +121,19 @@ def test_every_figure_inline_despite_mplbackend_agg(hostile_report):
     assert len(pngs) == 3 and len(re.findall(r'<img[^>]+src="data:image/png;base64,', text)) == len(pngs)
 
 
+def test_every_figure_has_its_chart_title_as_alt_text(hostile_report):
+    from cvwork.export import NO_TITLE
+
+    _, taken, _ = hostile_report
+    text = next(Path(f"{taken}_2").glob("*.html")).read_text(encoding="utf-8")
+    images = re.findall(r"<img\b[^>]*>", text)
+    alts = [re.search(r'\balt="([^"]*)"', tag) for tag in images]
+    assert len(images) == 3 and all(alts), images
+    titles = [a.group(1) for a in alts]
+    assert NO_TITLE not in titles and len(set(titles)) == 3 and all(titles)
+    assert any("&lt;img src=x onerror=" in t for t in titles)      # the product in a title, escaped
+
+
 def test_excel_has_no_formula_and_ids_keep_digits(hostile_report):
     _, taken, _ = hostile_report
     folder = Path(f"{taken}_2")
@@ -352,3 +365,66 @@ def test_signal_leaves_no_partial_report(tmp_path, sig):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "Traceback" not in err, err
     assert not out.exists() or not list(out.iterdir())
+
+
+OPEN_COUNTER = '''
+import os, sys
+_target = os.environ.get("CVWORK_COUNT_OPENS")
+if _target:
+    _log = os.environ["CVWORK_COUNT_OPENS_LOG"]
+
+    def _count(event, args):
+        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)) \\
+                and os.path.abspath(os.fsdecode(args[0])) == _target:
+            with open(_log, "a") as handle:
+                handle.write(f"{os.getpid()}\\n")
+
+    sys.addaudithook(_count)
+'''
+
+
+def opens_of(data, tmp_path, *args):
+    """How often ``data`` is opened (every process: the command, the lesson's kernel) while running ``args``."""
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(OPEN_COUNTER, encoding="utf-8")
+    log = tmp_path / f"opens{len(list(tmp_path.glob('opens*')))}.log"
+    env = {"PYTHONPATH": f"{site}{os.pathsep}{ROOT / 'tests'}", "CVWORK_COUNT_OPENS": str(Path(data).resolve()),
+           "CVWORK_COUNT_OPENS_LOG": str(log)}
+    if args[0] == "-c":
+        run = subprocess.run([sys.executable, *args], capture_output=True, text=True, env={**os.environ, **env})
+    else:
+        run = cvwork(*args, env=env)
+    assert run.returncode == 0, run.stderr
+    return (log.read_text().splitlines() if log.exists() else []), run
+
+
+def messy_sales(path):
+    """Lines the reader excludes (no customer, bad date), a total line, a return: an account worth checking."""
+    rows = [("2025-01-0%d" % (i % 9 + 1), f"客户{i % 7}", "甲产品" if i % 2 else "乙产品", 100.0 + i) for i in range(40)]
+    rows += [("2025-02-01", "", "甲产品", 55.0), ("不是日期", "客户1", "甲产品", 66.0), ("2025-02-02", "客户2", "甲产品", -30.0)]
+    frame = pd.DataFrame(rows, columns=["日期", "客户", "货品名称", "价税合计"])
+    total = pd.DataFrame([("合计", None, None, frame["价税合计"].sum())], columns=frame.columns)
+    pd.concat([frame, total]).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def test_the_users_file_is_read_once_and_its_account_is_shown(tmp_path):
+    from cvwork.io import account_of, read_sales
+
+    data = messy_sales(tmp_path / "销售.csv")
+    once, _ = opens_of(data, tmp_path, "-c", f"from cvwork.io import read_sales; read_sales({str(data)!r})")
+    assert len(once) >= 1                               # the counter sees the reader's opens
+    opens, run = opens_of(data, tmp_path, "report", data, "--lesson", "00", "--format", "ipynb",
+                          "--out", tmp_path / "out")
+    assert len(opens) == len(once) and len(set(opens)) == 1      # one read, in the command's own process
+    account = account_of(read_sales(data))
+    assert (account.rows_read, account.rows_kept, len(account.excluded)) == (44, 41, 3)
+    folder = tmp_path / "out" / "00_overview"
+    nb = nbformat.read(folder / "00_overview.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "读取 44 行，保留 41 行，排除 3 行" in printed          # the user's file's account, not the copy's
+    summary = pd.read_excel(folder / "00_overview.xlsx", sheet_name=0)
+    assert "销售.csv" in set(summary.iloc[:, 1]) and "input.parquet" not in set(summary.iloc[:, 1])
+    overview = pd.read_csv(folder / "data_overview.csv", encoding="utf-8-sig").set_index("数据")
+    assert overview.loc["销售明细 sales", "行数"] == account.rows_kept      # the lines of the user's file

@@ -44,6 +44,25 @@ def use_course_style() -> None:
     })
 
 
+def figure_title(fig: "Figure") -> str:
+    """The title a person reads on ``fig``: its suptitle, else its axes' titles joined.
+
+    Used as the image's alt text in HTML reports.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, (a, b) = plt.subplots(1, 2); _ = a.set_title("客户数"); _ = b.set_title("销售额")
+    >>> figure_title(fig)
+    '客户数；销售额'
+    >>> _ = fig.suptitle("各区间的客户"); figure_title(fig); plt.close(fig)
+    '各区间的客户'
+    """
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        return suptitle.get_text().strip()
+    titles = [t.get_text().strip() for ax in fig.axes for t in (ax.title, ax._left_title, ax._right_title)]
+    return "；".join(dict.fromkeys(t for t in titles if t))
+
+
 def _axes(ax: "Axes | None", figsize: tuple[float, float] | None = None) -> tuple["Figure", "Axes"]:
     use_course_style()
     import matplotlib.pyplot as plt
@@ -77,7 +96,7 @@ from cvwork.charts.loyalty import cohort_heatmap, nps_band, score_bars, stage_ar
 from cvwork.charts.prospects import contribution_bars, rate_bars, screening_funnel  # noqa: E402
 from cvwork.charts.predictive import calibration_plot, fr_heatmap, holdout_bars  # noqa: E402
 
-__all__ = ["use_course_style", "FONT_NAME", "PALETTE", "bucket_bars", "buckets_side_by_side", "funnel_chart",
+__all__ = ["use_course_style", "figure_title", "FONT_NAME", "PALETTE", "bucket_bars", "buckets_side_by_side", "funnel_chart",
            "clv_histogram", "ltv_cac_bars", "sensitivity_lines", "value_schedule_bars", "pareto_chart",
            "quadrant_scatter", "rf_heatmap", "segment_bars", "backtest_lines", "conversion_funnel",
            "conversion_heatmap", "forecast_bars", "cohort_heatmap", "nps_band", "score_bars", "stage_area",

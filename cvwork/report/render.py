@@ -7,6 +7,7 @@ import html
 import io
 from typing import Any, Iterable
 
+from cvwork.charts import figure_title
 from cvwork.export import CSP
 
 FONTS = '"Noto Sans SC", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", ' \
@@ -83,7 +84,7 @@ def section_html(sec: Any, css_class: str = "") -> str:
     parts += list(sec.facts.get("_html", []))          # the headline cards come before the sentences
     parts += [f"<p>{text(p)}</p>" for p in sec.text]
     for caption, fig in sec.figures:
-        parts.append(figure_html(fig, caption))
+        parts.append(figure_html(fig, figure_title(fig) or caption))     # alt text: the chart's own title
     for caption, frame in sec.tables:
         parts.append(f'<p class="caption">{text(caption)}</p>' + table_html(frame))
     return "".join(parts) + "</section>"
