@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 from cvwork.errors import InputError, require_columns
-from cvwork.frames import columns_of, engine_of, like, nw_frame, require, scalars, to_pandas
+from cvwork.frames import columns_of, day_number, engine_of, like, nw_frame, require, scalars, to_pandas
 
 DEFAULT_EDGES = (10_000, 50_000, 100_000, 200_000)
 
@@ -222,22 +222,53 @@ def wilson_interval(successes: "float | np.ndarray", trials: "float | np.ndarray
     return centre - half, centre + half
 
 
+def _depths(history, stages: Sequence[str], opportunity: str, stage: str):
+    """A narwhals frame ``opportunity``, ``depth``: the furthest stage index each opportunity reached.
+
+    Only the distinct stage names are collected (to check them and to spot lost outcomes)."""
+    import narwhals as nw
+
+    from cvwork.forecast import is_lost_stage
+
+    data = nw_frame(history)
+    known = data.filter(~nw.col(stage).is_null())
+    names = to_pandas(known.select(nw.col(stage)).unique().to_native())[stage]
+    lost = names[is_lost_stage(names).to_numpy()].tolist()
+    check_stages(names[~names.isin(lost)], stages)
+    if lost:
+        known = known.filter(~nw.col(stage).is_in(lost))
+    index = nw.when(nw.col(stage) == stages[0]).then(nw.lit(0))
+    for k, name in enumerate(stages[1:], start=1):
+        index = index.when(nw.col(stage) == name).then(nw.lit(k))
+    return (known.with_columns(index.cast(nw.Int64).alias("_k"))
+            .group_by(opportunity).agg(nw.col("_k").max().alias("depth")))
+
+
 def stage_depth(history: "pd.DataFrame", stages: Sequence[str], opportunity: str = "opportunity_id",
                 stage: str = "stage") -> "pd.Series":
     """Index of the furthest stage each opportunity reached (skipped stages count as passed).
 
-    Rows whose stage is a lost outcome (a CRM's "Closed Lost") are not stages of the model and are skipped."""
-    from cvwork.forecast import is_lost_stage
+    Rows whose stage is a lost outcome (a CRM's "Closed Lost") are not stages of the model and are skipped.
 
-    history = history.loc[~is_lost_stage(history[stage]).to_numpy()]
-    check_stages(history[stage], stages)
-    order = {s: i for i, s in enumerate(stages)}
-    return history[stage].map(order).groupby(history[opportunity]).max()
+    Engines: pandas (a Series indexed by opportunity, named ``stage``), Polars,
+    DuckDB, Spark (a frame of the same kind with ``opportunity`` and the depth
+    in column ``stage``; lazy stays lazy)."""
+    import narwhals as nw
+    import pandas as pd
+
+    depth = _depths(history, stages, opportunity, stage)
+    if isinstance(depth, nw.DataFrame):
+        depth = depth.sort(opportunity)
+    if engine_of(history) == "pandas":
+        d = depth.to_native()
+        return pd.Series(d["depth"].to_numpy(), index=pd.Index(d[opportunity], name=opportunity), name=stage)
+    return depth.rename({"depth": stage}).to_native()
 
 
 def _stage_counts(data: "pd.DataFrame | pd.Series | dict", stages: list[str], opportunity: str, stage: str,
                   entered: str, still_open: Sequence[str]) -> "tuple[np.ndarray, np.ndarray, np.ndarray]":
     """Entered and open counts per stage, and mean days in each stage."""
+    import narwhals as nw
     import numpy as np
     import pandas as pd
 
@@ -245,11 +276,13 @@ def _stage_counts(data: "pd.DataFrame | pd.Series | dict", stages: list[str], op
         counts = pd.Series(data, dtype=float)
         check_stages(pd.Series(counts.index), stages)
         return counts.reindex(stages, fill_value=0).to_numpy(), np.zeros(len(stages)), np.full(len(stages), np.nan)
-    require_columns(data, (opportunity, stage))
-    depth = stage_depth(data, stages, opportunity, stage)
-    entered_n = np.array([(depth >= k).sum() for k in range(len(stages))], dtype=float)
-    is_open = depth.index.isin(list(still_open))
-    open_n = np.array([((depth == k) & is_open).sum() for k in range(len(stages))], dtype=float)
+    require(data, (opportunity, stage))
+    depth, is_open = nw.col("depth"), nw.col(opportunity).is_in(list(still_open))
+    got = scalars(_depths(data, stages, opportunity, stage),
+                  *[(depth >= k).sum().alias(f"e{k}") for k in range(len(stages))],
+                  *[((depth == k) & is_open).sum().alias(f"o{k}") for k in range(len(stages))])
+    entered_n = np.array([got[f"e{k}"] or 0 for k in range(len(stages))], dtype=float)
+    open_n = np.array([got[f"o{k}"] or 0 for k in range(len(stages))], dtype=float)
     return entered_n, open_n, _days_in_stage(data, stages, opportunity, stage, entered)
 
 
@@ -261,7 +294,9 @@ def stage_conversion(data: "pd.DataFrame | pd.Series | dict", stages: Sequence[s
 
     ``data`` is either a stage history (one row per opportunity and stage
     reached, with the date ``entered``) or plain counts per stage (a dict or
-    Series ``{stage: count}``).  ``still_open`` lists opportunity ids still in
+    Series ``{stage: count}``).  Engines: pandas, Polars, DuckDB, Spark for the
+    history (the per-stage counts are computed where it lives; the one-row-per-
+    stage result comes back as the same kind of frame).  ``still_open`` lists opportunity ids still in
     progress: they sit at the stage they reached, neither advanced nor lost.
 
     Per stage: ``entered``; ``advanced`` (reached the next stage); ``open``;
@@ -301,7 +336,8 @@ def stage_conversion(data: "pd.DataFrame | pd.Series | dict", stages: Sequence[s
     out["cumulative"] = out["entered"] / entered_n[0] if entered_n[0] else np.nan
     out["avg_days"] = days
     out["benchmark"] = [np.nan if benchmarks is None else benchmarks.get(s, np.nan) for s in stages]
-    return _mark_bottleneck(out, benchmarks is not None, min_resolved)
+    out = _mark_bottleneck(out, benchmarks is not None, min_resolved)
+    return out if isinstance(data, (dict, pd.Series)) else like(out, data)
 
 
 def _mark_bottleneck(out: "pd.DataFrame", benchmarked: bool, min_resolved: int) -> "pd.DataFrame":
@@ -324,15 +360,23 @@ def _mark_bottleneck(out: "pd.DataFrame", benchmarked: bool, min_resolved: int) 
 
 def _days_in_stage(history: "pd.DataFrame", stages: list[str], opportunity: str, stage: str,
                    entered: str) -> "np.ndarray":
-    """Mean days between entering a stage and entering the next, over those that advanced."""
+    """Mean whole days between entering a stage and entering the next, over those that advanced."""
+    import narwhals as nw
     import numpy as np
 
-    if entered not in history.columns or history.empty:
+    if entered not in columns_of(history):
         return np.full(len(stages), np.nan)
-    wide = history.pivot_table(index=opportunity, columns=stage, values=entered, aggfunc="min")
-    wide = wide.reindex(columns=stages)
-    spans = [(wide[b] - wide[a]).dt.days.mean() for a, b in zip(stages[:-1], stages[1:])]
-    return np.array([*spans, np.nan], dtype=float)
+    t = nw.col(entered)
+    seconds = (day_number(t) * 86400 + t.dt.hour() * 3600 + t.dt.minute() * 60 + t.dt.second()
+               + t.dt.microsecond() / 1e6)
+    firsts = (nw_frame(history).with_columns(*[nw.when(nw.col(stage) == s).then(seconds).alias(f"_s{i}")
+                                               for i, s in enumerate(stages)])
+              .group_by(opportunity).agg(*[nw.col(f"_s{i}").min() for i in range(len(stages))]))
+    spans = [((nw.col(f"_s{i + 1}") - nw.col(f"_s{i}")) / 86400).floor().mean().alias(f"d{i}")
+             for i in range(len(stages) - 1)]
+    got = scalars(firsts, *spans) if spans else {}
+    return np.array([*(np.nan if got[f"d{i}"] is None else got[f"d{i}"] for i in range(len(stages) - 1)), np.nan],
+                    dtype=float)
 
 
 def overall_conversion(table: "pd.DataFrame") -> float:

@@ -320,27 +320,54 @@ def eight_classes(table: "pd.DataFrame") -> "pd.Series":
     R is *high* when ``recency_days`` is below its mean (bought more recently
     than average); F and M are high when above their means.  A value exactly
     equal to the mean counts as low.  Raw values, not scores, are compared.
+
+    Engines: pandas, Polars, DuckDB, Spark.  An eager table gives a Series
+    ``rfm_class`` of the same kind (pandas: aligned with the table's index); a
+    lazy one (which has no Series) gives the table with ``rfm_class`` added.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"recency_days": [5, 50], "frequency": [4, 1], "monetary": [900.0, 100.0]})
+    >>> eight_classes(t).tolist()
+    ['重要价值客户', '一般挽留客户']
     """
-    r_high = table["recency_days"] < table["recency_days"].mean()
-    f_high = table["frequency"] > table["frequency"].mean()
-    m_high = table["monetary"] > table["monetary"].mean()
-    keys = zip(r_high, f_high, m_high)
-    return table["recency_days"].__class__([EIGHT_CLASSES[k] for k in keys], index=table.index, name="rfm_class")
+    import narwhals as nw
+
+    data = nw_frame(table)
+    highs = (nw.col("recency_days") < nw.col("recency_days").mean(), nw.col("frequency") > nw.col("frequency").mean(),
+             nw.col("monetary") > nw.col("monetary").mean())
+    expr = None
+    for (r, f, m), name in EIGHT_CLASSES.items():
+        cond = (highs[0] if r else ~highs[0]) & (highs[1] if f else ~highs[1]) & (highs[2] if m else ~highs[2])
+        expr = nw.when(cond).then(nw.lit(name)) if expr is None else expr.when(cond).then(nw.lit(name))
+    expr = expr.alias("rfm_class")
+    if isinstance(data, nw.LazyFrame):
+        return data.with_columns(expr).to_native()
+    values = data.select(expr)["rfm_class"]
+    if engine_of(table) == "pandas":
+        return table["recency_days"].__class__(values.to_list(), index=table.index, name="rfm_class")
+    return values.to_native()
 
 
 def segment_summary(table: "pd.DataFrame", by: str = "segment") -> "pd.DataFrame":
-    """Customers, revenue and their shares per segment, with the suggested action."""
-    import pandas as pd
+    """Customers, revenue and their shares per segment, with the suggested action.
 
-    g = table.groupby(by)
-    out = pd.DataFrame({"customers": g.size(), "revenue": g["monetary"].sum(),
-                        "avg_recency_days": g["recency_days"].mean().round(1),
-                        "avg_frequency": g["frequency"].mean().round(2)})
-    out["customer_share"] = out["customers"] / out["customers"].sum()
-    out["revenue_share"] = out["revenue"] / out["revenue"].sum()
+    Sorted by revenue, largest first (ties by ``by``).  Engines: pandas, Polars,
+    DuckDB, Spark (returns the same kind; lazy stays lazy).
+    """
+    import narwhals as nw
+
+    out = (nw_frame(table).group_by(by)
+           .agg(nw.len().alias("customers"), nw.col("monetary").sum().alias("revenue"),
+                nw.col("recency_days").mean().alias("avg_recency_days"), nw.col("frequency").mean().alias("avg_frequency"))
+           .with_columns(nw.col("avg_recency_days").round(1), nw.col("avg_frequency").round(2),
+                         (nw.col("customers") / nw.col("customers").sum()).alias("customer_share"),
+                         (nw.col("revenue") / nw.col("revenue").sum()).alias("revenue_share")))
     if by == "segment":
-        out["action"] = [ACTIONS.get(s, "") for s in out.index]
-    return out.sort_values("revenue", ascending=False).reset_index()
+        action = nw.when(nw.col(by) == next(iter(ACTIONS))).then(nw.lit(ACTIONS[next(iter(ACTIONS))]))
+        for name, text in list(ACTIONS.items())[1:]:
+            action = action.when(nw.col(by) == name).then(nw.lit(text))
+        out = out.with_columns(action.otherwise(nw.lit("")).alias("action"))
+    return _finish(out.sort(["revenue", by], descending=[True, False]), table)
 
 
 def rf_grid(table: "pd.DataFrame", value: str = "customers") -> "pd.DataFrame":
