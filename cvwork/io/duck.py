@@ -49,15 +49,16 @@ _ACCOUNTS: dict[int, tuple[Any, "ReadAccount"]] = {}
 
 
 def connect() -> "duckdb.DuckDBPyConnection":
-    """A DuckDB connection on a database file in a fresh temporary folder:
-    threads = cores, :data:`MEMORY_LIMIT`, spilling there, file order kept.
+    """An in-memory DuckDB connection: threads = cores, :data:`MEMORY_LIMIT`,
+    spilling to a fresh temporary folder beyond it, file order kept.
     The folder is removed when the connection is garbage collected."""
     import duckdb
 
     folder = tempfile.mkdtemp(prefix="cvwork-duckdb-")
-    con = duckdb.connect(os.path.join(folder, "lines.duckdb"), config={
-        "threads": os.cpu_count() or 1, "memory_limit": MEMORY_LIMIT, "temp_directory": os.path.join(folder, "tmp"),
+    con = duckdb.connect(":memory:", config={
+        "threads": os.cpu_count() or 1, "memory_limit": MEMORY_LIMIT, "temp_directory": folder,
         "preserve_insertion_order": True})
+    con.execute("SET enable_progress_bar = false")
     weakref.finalize(con, shutil.rmtree, folder, True)
     return con
 

@@ -27,7 +27,7 @@ def clean(con, layout: "Layout", columns, required: Sequence[str]):
     frame = _load(con, layout)
     header = [layout.header[p] for p in frame.cols]
     sample = frame.sql(f"SELECT {', '.join(frame.text(k) for k in range(len(header)))} FROM raw "
-                       f"WHERE i <= {200 - sum(b <= layout.skip + 200 for b in layout.blanks)} ORDER BY i").df()
+                       f"LIMIT {200 - sum(b <= layout.skip + 200 for b in layout.blanks)}").df()
     sample.columns = range(len(header))
     overrides = H.normalise_overrides("sales", columns, header, layout.source.name)
     plan = H.plan_columns("sales", header, sample, overrides)
@@ -93,7 +93,9 @@ def _lines(frame: D.Frame, layout, names, header, pos, scale, required) -> None:
     for name, (table, expr) in maps.items():
         joins.append(f"LEFT JOIN {table} ON {table}.raw = {expr}")
     text = frame.text
-    sel.append(f"({' AND '.join(f'cv_empty({text(k)})' for k in range(len(names)))}) AS blank")
+    empty = f"({' AND '.join(f'cv_empty({text(k)})' for k in range(len(names)))})"
+    sel.append(f"CASE WHEN cv_missing({text(pos['customer'])}) THEN {empty} ELSE false END AS blank"
+               if "customer" in pos else f"{empty} AS blank")
     hdr = D.repeated_headers(frame, header, len(names))
     sel.append(f"raw.i IN ({', '.join(map(str, hdr))})" if hdr else "false AS hdr")
     if hdr:

@@ -33,7 +33,9 @@ _MACROS = (
     f"CREATE OR REPLACE TEMP MACRO cv_missing(x) AS x IS NULL OR regexp_full_match(x, '[{_WS}{_ZW}]*')",
     f"CREATE OR REPLACE TEMP MACRO cv_unwrap(x) AS regexp_replace(regexp_replace(regexp_replace(x, '[{_ZW}]', '', "
     f"'g'), '^[{_WS}]+|[{_WS}]+$', '', 'g'), '^=\"(.*)\"$', '\\1')",
-    "CREATE OR REPLACE TEMP MACRO cv_clean(x) AS CASE WHEN cv_missing(cv_unwrap(x)) THEN NULL ELSE cv_unwrap(x) END",
+    f"CREATE OR REPLACE TEMP MACRO cv_clean(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL "
+    f"WHEN regexp_matches(x, '^[{_WS}=]|[{_WS}]$|[{_ZW}]') THEN "
+    "CASE WHEN cv_missing(cv_unwrap(x)) THEN NULL ELSE cv_unwrap(x) END ELSE x END",
     f"CREATE OR REPLACE TEMP MACRO cv_num(x) AS CASE WHEN regexp_full_match(x, '{_NUM}') "
     "THEN TRY_CAST(replace(x, ',', '') AS DOUBLE) END",
     f"CREATE OR REPLACE TEMP MACRO cv_iso(x) AS CASE WHEN regexp_full_match(x, '{_ISO}') "
