@@ -87,56 +87,64 @@ def _load(con, layout: "Layout") -> D.Frame:
 
 
 def _lines(frame: D.Frame, layout, names, header, pos, scale, required) -> None:
-    """CREATE TABLE lines: row index, parsed values, flags and the exclusion code."""
+    """CREATE TABLE lines: row index, parsed values, flags and the exclusion code.
+    Three layers: cells read once (fast SQL path and the Python maps), values, code."""
     maps = D.value_maps(frame, pos, scale)
-    joins, sel = [], ["raw.i AS i"]
-    for name, (table, expr) in maps.items():
-        joins.append(f"LEFT JOIN {table} ON {table}.raw = {expr}")
     text = frame.text
+    joins = [f"LEFT JOIN {table} ON {table}.raw = {expr}" for table, expr in maps.values()]
+    mapped = {name: table for name, (table, _) in maps.items()}
+
+    def m(name: str, column: str, default: str = "NULL") -> str:
+        return f"{mapped[name]}.{column}" if name in mapped else default
+
+    base, mid = ["raw.i AS i"], ["*"]
     empty = f"({' AND '.join(f'cv_empty({text(k)})' for k in range(len(names)))})"
-    sel.append(f"CASE WHEN cv_missing({text(pos['customer'])}) THEN {empty} ELSE false END AS blank"
-               if "customer" in pos else f"{empty} AS blank")
+    base.append(f"CASE WHEN cv_missing({text(pos['customer'])}) THEN {empty} ELSE false END AS blank"
+                if "customer" in pos else f"{empty} AS blank")
     hdr = D.repeated_headers(frame, header, len(names))
-    sel.append(f"raw.i IN ({', '.join(map(str, hdr))})" if hdr else "false AS hdr")
-    if hdr:
-        sel[-1] += " AS hdr"
-    sel.append(f"{D.total_labels(frame, names)} AS label0")
-    sel.append(f"cv_missing({text(pos['customer'])}) AS cmiss" if "customer" in pos else "false AS cmiss")
+    base.append(f"raw.i IN ({', '.join(map(str, hdr))}) AS hdr" if hdr else "false AS hdr")
+    base.append(f"{D.total_labels(frame, names)} AS label0")
+    base.append(f"cv_missing({text(pos['customer'])}) AS cmiss" if "customer" in pos else "false AS cmiss")
     keys = [c for c in required if c in pos and c not in ("customer", "amount")]
-    sel.append(f"({' OR '.join(f'cv_missing({text(pos[c])})' for c in keys)}) AS keymiss" if keys
-               else "false AS keymiss")
+    base += [f"cv_missing({text(pos[c])}) AS {D._q('miss_' + c)}" for c in keys]
     if "amount" in pos:
         a, s = pos["amount"], scale.get("amount", 1.0)
         if frame.is_number(a):
-            sel += [f"CAST({frame.col(a)} AS DOUBLE) * {s!r} AS amount0",
-                    "amount0 IS NULL OR isnan(amount0) OR isinf(amount0) OR abs(amount0) >= 1e15 AS arange"]
+            base.append(f"CAST({frame.col(a)} AS DOUBLE) * {s!r} AS anum")
+            mid.append("anum IS NULL OR isnan(anum) OR isinf(anum) OR abs(anum) >= 1e15 AS arange")
+            mid.append("CASE WHEN isnan(anum) THEN NULL ELSE anum END AS amount0")
         else:
-            sel += [f"coalesce(cv_num({text(a)}) * {s!r}, CASE WHEN isnan(m_amount.v) THEN NULL ELSE m_amount.v END)"
-                    " AS amount0",
-                    f"CASE WHEN cv_num({text(a)}) IS NOT NULL THEN abs(cv_num({text(a)}) * {s!r}) >= 1e15 "
-                    "ELSE coalesce(m_amount.bad, false) END AS arange"]
+            base += [f"cv_num({text(a)}) * {s!r} AS anum", f"{m('amount', 'v')} AS amap",
+                     f"{m('amount', 'bad', 'false')} AS abad"]
+            mid.append("CASE WHEN anum IS NOT NULL THEN abs(anum) >= 1e15 ELSE coalesce(abad, false) END AS arange")
+            mid.append("coalesce(anum, CASE WHEN isnan(amap) THEN NULL ELSE amap END) AS amount0")
     else:
-        sel += ["CAST(NULL AS DOUBLE) AS amount0", "false AS arange"]
+        mid += ["CAST(NULL AS DOUBLE) AS amount0", "false AS arange"]
     if "date" in pos:
         d = pos["date"]
-        sel += ([f"CAST({frame.col(d)} AS TIMESTAMP) AS date", "false AS tonly0"] if frame.is_time(d) else
-                [f"coalesce(cv_iso({text(d)}), m_date.v) AS date", "coalesce(m_date.tonly, false) AS tonly0"])
+        if frame.is_time(d):
+            base += [f"CAST({frame.col(d)} AS TIMESTAMP) AS date", "false AS tonly0"]
+        else:
+            base += [f"coalesce(cv_iso({text(d)}), {m('date', 'v')}) AS date",
+                     f"coalesce({m('date', 'tonly')}, false) AS tonly0"]
     if "quantity" in pos:
         q = pos["quantity"]
-        value = f"CAST({frame.col(q)} AS DOUBLE)" if frame.is_number(q) else f"coalesce(cv_num({text(q)}), m_quantity.v)"
-        sel += [f"CASE WHEN isnan({value}) THEN NULL ELSE {value} END AS quantity",
-                f"cv_missing({text(q)}) AS qmiss"]
+        base += [(f"CAST({frame.col(q)} AS DOUBLE)" if frame.is_number(q)
+                  else f"coalesce(cv_num({text(q)}), {m('quantity', 'v')})") + " AS qnum",
+                 f"cv_missing({text(q)}) AS qmiss"]
+        mid.append("CASE WHEN isnan(qnum) THEN NULL ELSE qnum END AS quantity")
     if "customer" in pos:
-        sel.append("m_customer.clean AS customer_raw")
+        c = text(pos["customer"])
+        base.append(f"CASE WHEN cv_simple({c}) THEN {c} ELSE {m('customer', 'clean')} END AS customer_raw")
     for k, name in enumerate(names):
         if name in TEXT_COLUMNS + ID_COLUMNS and name != "customer":
-            sel.append(f"cv_clean({text(k)}) AS {D._q(name)}")
+            base.append(f"cv_clean({text(k)}) AS {D._q(name)}")
     code = ["WHEN blank THEN 'blank'", "WHEN hdr THEN 'header'", "WHEN label0 IS NOT NULL THEN label0"]
     for c in required:
         if c == "customer" and "customer" in pos:
             code.append("WHEN cmiss THEN 'customer'")
         elif c in keys:
-            code.append(f"WHEN cv_missing({text(pos[c])}) THEN 'key'")
+            code.append(f"WHEN {D._q('miss_' + c)} THEN 'key'")
     code += ["WHEN arange THEN 'amount_range'", "WHEN amount IS NULL THEN 'amount'"] if "amount" in pos else []
     code += ["WHEN tonly0 AND date IS NULL THEN 'time_only'", "WHEN date IS NULL THEN 'date'"] if "date" in pos else []
     code += ["WHEN quantity IS NULL AND NOT qmiss THEN 'quantity'"] if "quantity" in pos else []
@@ -145,7 +153,7 @@ def _lines(frame: D.Frame, layout, names, header, pos, scale, required) -> None:
             CASE WHEN NOT arange THEN amount END AS famount,
             CASE {' '.join(code)} END AS code
         FROM (SELECT *, CASE WHEN arange AND amount0 IS NULL THEN NULL ELSE amount0 END AS amount FROM (
-              SELECT {', '.join(sel)} FROM raw {' '.join(joins)}))""")
+              SELECT {', '.join(mid)} FROM (SELECT {', '.join(base)} FROM raw {' '.join(joins)})))""")
     for table, _ in maps.values():
         frame.con.unregister(table)
 
@@ -165,11 +173,8 @@ def _result(frame: D.Frame, layout, names, header, pos, plan, required):
     merged, notes = None, list(layout.notes) + list(plan.notes)
     customer = "customer_raw"
     if "customer" in pos:
-        change, merged = D.display_names(con, frame.keys)
-        if change:
-            con.register("m_display", pd.DataFrame({"raw": list(change), "display": list(change.values())}))
-            con.execute("CREATE TABLE display AS SELECT * FROM m_display")
-            con.unregister("m_display")
+        changed, merged = D.display_names(con)
+        if changed:
             customer = "coalesce(display.display, lines.customer_raw)"
         if len(merged):
             notes.append(f"{len(merged)} 位客户有多种写法，已合并 ({len(merged)} customers written in several ways "

@@ -28,7 +28,12 @@ _WS = r"\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{202
 _ZW = r"\x{200b}-\x{200f}\x{2060}\x{feff}\x{ad}"
 _NUM = r"[-+]?[0-9][0-9,]{0,20}(\.[0-9]{1,12})?"
 _ISO = r"(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
+_SIMPLE = r"[0-9A-Za-z\u4e00-\u9fff]+"
 _MACROS = (
+    "CREATE OR REPLACE TEMP MACRO cv_simple(x) AS regexp_full_match(x, '[0-9A-Za-z\\x{4e00}-\\x{9fff}]+')",
+    # cvwork.identify.normalise_company on such a name: the suffix rules, then lower case
+    "CREATE OR REPLACE TEMP MACRO cv_key(x) AS lower(replace(replace(replace(x, '有限责任公司', '有限公司'), "
+    "'股份有限公司', '有限公司'), '集团', ''))",
     f"CREATE OR REPLACE TEMP MACRO cv_empty(x) AS x IS NULL OR regexp_full_match(x, '[{_WS}]*')",
     f"CREATE OR REPLACE TEMP MACRO cv_missing(x) AS x IS NULL OR regexp_full_match(x, '[{_WS}{_ZW}]*')",
     f"CREATE OR REPLACE TEMP MACRO cv_unwrap(x) AS regexp_replace(regexp_replace(regexp_replace(x, '[{_ZW}]', '', "
@@ -62,7 +67,6 @@ class Frame:
         self.con, self.layout = con, layout
         self.types: dict[int, str] = {}
         self.cols: list[int] = []
-        self.keys: dict = {}
 
     def sql(self, query: str):
         return self.con.sql(query)
@@ -112,25 +116,33 @@ def value_maps(frame: Frame, pos: dict[str, int], scale: dict[str, float]) -> di
         expr = frame.text(pos["amount"])
         values = pd.Series(frame.distinct(expr, f"{expr} IS NOT NULL AND cv_num({expr}) IS NULL"), dtype="str")
         parsed = parse_amounts(values) * scale.get("amount", 1.0)
-        maps["amount"] = (frame.register("m_amount", pd.DataFrame(
-            {"raw": values, "v": parsed, "bad": amount_out_of_range(parsed, values)})), expr)
+        if len(values):
+            maps["amount"] = (frame.register("m_amount", pd.DataFrame(
+                {"raw": values, "v": parsed, "bad": amount_out_of_range(parsed, values)})), expr)
     if "date" in pos and not frame.is_time(pos["date"]):
         expr = frame.text(pos["date"])
         values = pd.Series(frame.distinct(expr, f"{expr} IS NOT NULL AND cv_iso({expr}) IS NULL"), dtype="str")
-        maps["date"] = (frame.register("m_date", pd.DataFrame(
-            {"raw": values, "v": parse_dates(values), "tonly": time_only(values.astype(object)).astype(bool)})), expr)
+        if len(values):
+            maps["date"] = (frame.register("m_date", pd.DataFrame(
+                {"raw": values, "v": parse_dates(values), "tonly": time_only(values.astype(object)).astype(bool)})),
+                expr)
     if "quantity" in pos and not frame.is_number(pos["quantity"]):
         expr = frame.text(pos["quantity"])
         values = pd.Series(frame.distinct(expr, f"{expr} IS NOT NULL AND cv_num({expr}) IS NULL"), dtype="str")
-        maps["quantity"] = (frame.register("m_quantity", pd.DataFrame(
-            {"raw": values, "v": parse_quantities(values)})), expr)
-    if "customer" in pos:
+        if len(values):
+            maps["quantity"] = (frame.register("m_quantity", pd.DataFrame(
+                {"raw": values, "v": parse_quantities(values)})), expr)
+    if "customer" in pos:            # names of letters, digits and CJK ideographs: clean already, key in SQL
         expr = frame.text(pos["customer"])
-        values = pd.Series(frame.distinct(expr, f"{expr} IS NOT NULL"), dtype="str")
+        values = pd.Series(frame.distinct(expr, f"{expr} IS NOT NULL AND NOT cv_simple({expr})"), dtype="str")
         clean = _clean_text(values, zero_width=False)
         keys = customer_keys(clean)
-        frame.keys = dict(zip(clean.dropna(), keys[clean.notna()]))
-        maps["customer"] = (frame.register("m_customer", pd.DataFrame({"raw": values, "clean": clean})), expr)
+        if len(values):
+            maps["customer"] = (frame.register("m_customer", pd.DataFrame({"raw": values, "clean": clean})), expr)
+        odd = clean.notna() & ~clean.str.fullmatch(_SIMPLE).fillna(False)
+        frame.con.register("m_keys_df", pd.DataFrame({"clean": clean[odd], "key": keys[odd]}).drop_duplicates())
+        frame.con.execute("CREATE TABLE m_keys AS SELECT * FROM m_keys_df")
+        frame.con.unregister("m_keys_df")
     return maps
 
 
@@ -223,21 +235,26 @@ def stated_total(con, detail: float) -> float | None:
     return matching[-1] if matching else values[-1]
 
 
-def display_names(con, keys: dict[Any, Any]) -> "tuple[dict[str, str], pd.DataFrame]":
-    """(spelling -> display spelling where they differ, merged spellings) as
-    :func:`cvwork.io.clean.canonical_customers` chooses them."""
-    import pandas as pd
-
-    counts = con.sql("SELECT customer_raw AS raw, count(*) AS rows, min(i) AS first FROM lines WHERE code IS NULL "
-                     "AND customer_raw IS NOT NULL GROUP BY 1").df()
-    counts["key"] = counts["raw"].map(keys)
+def display_names(con) -> "tuple[bool, pd.DataFrame]":
+    """(whether a ``display`` table (spelling -> display spelling) was made,
+    merged spellings), as :func:`cvwork.io.clean.canonical_customers` chooses:
+    the most common spelling of a key, ties by first appearance."""
+    counts = con.sql("""
+        WITH c AS (SELECT customer_raw AS raw, coalesce(m_keys.key, cv_key(customer_raw)) AS key, count(*) AS rows,
+                          min(i) AS first
+                   FROM lines LEFT JOIN m_keys ON m_keys.clean = lines.customer_raw
+                   WHERE code IS NULL AND customer_raw IS NOT NULL GROUP BY ALL)
+        SELECT * FROM c WHERE key IN (SELECT key FROM c GROUP BY key HAVING count(*) > 1)""").df()
     counts = counts.sort_values(["rows", "first"], ascending=[False, True], kind="stable")
     display = counts.drop_duplicates("key").set_index("key")["raw"]
-    several = counts[counts.duplicated("key", keep=False)]
-    merged = several.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
-                                                    rows=("rows", "sum"))
+    merged = counts.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
+                                                   rows=("rows", "sum"))
     merged = merged.assign(customer=merged.index.map(display))[["customer", "spellings", "rows"]]
-    change = several.assign(display=several["key"].map(display))
+    change = counts.assign(display=counts["key"].map(display))
     change = change[change["raw"] != change["display"]]
-    return dict(zip(change["raw"], change["display"])), merged.reset_index(drop=True)
-
+    if len(change):
+        con.register("m_display", change[["raw", "display"]])
+        con.execute("CREATE TABLE display AS SELECT * FROM m_display")
+        con.unregister("m_display")
+    merged["rows"] = merged["rows"].astype("int64")
+    return bool(len(change)), merged.reset_index(drop=True)
