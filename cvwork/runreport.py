@@ -167,11 +167,19 @@ def _read(args: argparse.Namespace, files: dict) -> "object | None":
             raise InputError("--sheet/--columns/--header-row 只用于销售报表 INPUT "
                              "(these options apply to the sales file INPUT)")
         return None
+    import pandas as pd
+
     from cvwork.io import read_sales
 
     if sys.stderr.isatty():                       # something on screen at once, even for a big file
         print(f"正在读取 (reading) {Path(files['sales']).name} …", file=sys.stderr, flush=True)
-    return read_sales(files["sales"], **read_options(args))
+    sales = read_sales(files["sales"], **read_options(args))
+    if not isinstance(sales, pd.DataFrame):          # a big file scanned by DuckDB: the lessons compute in pandas
+        from cvwork.io import account_of
+
+        account, sales = account_of(sales), sales.df()
+        sales.attrs["account"] = account
+    return sales
 
 
 def _sample_files(lesson: Path, params: dict) -> dict:

@@ -252,3 +252,23 @@ def test_every_figure_carries_its_title_as_alt_text(sales):
     alts = re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,', page)
     assert len(re.findall(r"<img\b", page)) == len(alts) == len(titles) == 3
     assert all(titles) and alts == [html.escape(t) for t in titles]
+
+
+@pytest.mark.parametrize("product", [None, "XX产品"])
+def test_a_duckdb_relation_gives_the_same_report(sales, product):
+    """A big file is scanned by DuckDB and netted per customer, product and day there; every sheet and
+    sentence of the report equals the one computed from the pandas lines."""
+    from cvwork.report.build import management_report
+    from cvwork.report.scale import day_level
+
+    relation = read_sales(DATA / "sales_report.xlsx", engine="duckdb")
+    big = day_level(relation)
+    assert len(big.lines) < len(sales) and big.lines.attrs["account"].rows_read == 24_484
+    base = management_report(sales, product=product, as_of="2026-01-01")
+    scaled = management_report(big, product=product, as_of="2026-01-01")
+    assert [t for s in scaled.sections for t in s.text] == [t for s in base.sections for t in s.text]
+    mine, theirs = scaled.sheets(), base.sheets()
+    assert list(mine) == list(theirs)
+    for name, frame in theirs.items():
+        pd.testing.assert_frame_equal(mine[name].reset_index(drop=True), frame.reset_index(drop=True),
+                                      check_dtype=False, rtol=1e-9, obj=name)

@@ -106,19 +106,27 @@ def _actions(sections: list[Section]) -> Section:
 def management_report(sales: pd.DataFrame, product: str | None = None, as_of: str | None = None,
                       opportunities: pd.DataFrame | None = None, stage_history: pd.DataFrame | None = None,
                       survey: pd.DataFrame | None = None, quota: float | None = None) -> Report:
-    """Build every section from frames read by :mod:`cvwork.io`."""
+    """Build every section from frames read by :mod:`cvwork.io`: the lines as a pandas frame, or a
+    DuckDB relation of them (a big file), or its :class:`~cvwork.report.scale.DayLevel` view."""
     from cvwork.funnel import select_product
     from cvwork.lifecycle import default_as_of
+    from cvwork.report.scale import DayLevel, day_level
 
+    average = owners = None
+    if not isinstance(sales, (pd.DataFrame, DayLevel)):
+        sales = day_level(sales)
+    if isinstance(sales, DayLevel):
+        sales, owners, average = sales.lines, sales.owners, sales.average
     end = pd.Timestamp(as_of) if as_of else default_as_of(sales["date"])
     scoped = select_product(sales, product)
-    owners = sales.sort_values("date", kind="stable").groupby("customer")["owner"].last() if "owner" in sales else None
+    if "owner" in sales:
+        owners = sales.sort_values("date", kind="stable").groupby("customer")["owner"].last()
     note = f"以下为全公司数字（{'商机表' if opportunities is not None else '调查表'}没有产品列）。" if product else ""
     value = value_section(sales, product, end, owners)
     pipe = pipeline_section(opportunities, stage_history, end, quota, note if product else "")
     revenue = scoped.groupby("customer")["amount"].sum()
     sat = satisfaction_section(survey, periods(end), owners, revenue, note.replace("商机表", "调查表") if product else "")
-    head = headline(scoped, end)
+    head = headline(scoped, end, average=(lambda a, b: average(a, b, product)) if average else None)
     if "coverage" in pipe.facts:
         head.loc[len(head)] = ["管道覆盖率" + ("（全公司）" if product else ""), "倍", pipe.facts["coverage"], float("nan"), float("nan")]
     title = _title(sales, product, end)

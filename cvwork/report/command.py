@@ -10,6 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from cvwork.errors import InputError
 from cvwork.filenames import TMP_PREFIX, check_out, check_replaceable, make_dirs, publish, safe_filename, \
     shielded, write_marker
@@ -34,6 +36,10 @@ def _inputs(args: argparse.Namespace) -> dict:
         raise InputError("--stage-history 需要和 --opportunities 一起给出 (--stage-history needs --opportunities)")
     readers = {"opportunities": io.read_opportunities, "stage_history": io.read_stage_history, "survey": io.read_survey}
     out = {"sales": io.read_sales(files["sales"], **read_options(args))}
+    if not isinstance(out["sales"], pd.DataFrame):       # a big file, scanned by DuckDB: its day-level view
+        from cvwork.report.scale import day_level
+
+        out["sales"] = day_level(out["sales"])
     for kind, reader in readers.items():
         out[kind] = reader(files[kind]) if kind in files else None
     return out
@@ -42,7 +48,7 @@ def _inputs(args: argparse.Namespace) -> dict:
 def _scopes(args: argparse.Namespace, sales) -> list:
     from cvwork.runreport import product_list, requested_products
 
-    return requested_products(args, product_list(sales)) or [None]
+    return requested_products(args, product_list(getattr(sales, "lines", sales))) or [None]
 
 
 def run(args: argparse.Namespace) -> int:

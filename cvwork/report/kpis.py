@@ -58,9 +58,13 @@ def average_order(sales: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
     return float(lines["amount"].sum() / orders) if orders else float("nan")
 
 
-def headline(sales: pd.DataFrame, end: pd.Timestamp, days: int = 365) -> pd.DataFrame:
-    """metric, unit, current, previous, change (relative; NaN without a base)."""
+def headline(sales: pd.DataFrame, end: pd.Timestamp, days: int = 365, average=None) -> pd.DataFrame:
+    """metric, unit, current, previous, change (relative; NaN without a base).
+
+    ``average(start, end)`` replaces :func:`average_order` on ``sales`` (a big file's day-level
+    view has no orders: :meth:`cvwork.report.scale.DayLevel.average` counts them on its lines)."""
     p = periods(end, days)
+    average = average or (lambda start, stop: average_order(sales, start, stop))
     now, before = _groups(sales, end, days), _groups(sales, p.start, days)
     nan = float("nan")
 
@@ -75,7 +79,7 @@ def headline(sales: pd.DataFrame, end: pd.Timestamp, days: int = 365) -> pd.Data
         (count(now, negate=True), count(before, negate=True)),
         (count(now, "新客户"), count(before, "新客户")),
         (count(now), count(before)),
-        (average_order(sales, p.start, p.end), average_order(sales, p.previous, p.start)),
+        (average(p.start, p.end), average(p.previous, p.start)),
     ]
     if sales["date"].min() > p.previous - (p.start - p.previous):   # no window before the previous one:
         rows[2], rows[3] = (rows[2][0], nan), (rows[3][0], nan)        # its new/churned counts mean nothing
