@@ -162,8 +162,8 @@ def _write_sheet(sheet: Any, frame: "pd.DataFrame") -> None:
         kind = _unit_of(column, frame[column])
         widths = [_width(label(column))]
         for i, value in enumerate(frame[column].tolist(), 2):
-            shown = _put(sheet.cell(row=i, column=j), value, kind)
-            if i < 500:
+            shown = _put(sheet.cell(row=i, column=j), value, kind, measure=i < 500)
+            if shown:
                 widths.append(_width(shown))
         sheet.column_dimensions[get_column_letter(j)].width = min(max(max(widths) + 2, 8), 60)
     sheet.freeze_panes = "A2"
@@ -186,8 +186,8 @@ def _unit_of(column: str, values: "pd.Series") -> str | None:
     return "date" if pd.api.types.is_datetime64_any_dtype(values) else None
 
 
-def _put(cell: Any, value: Any, kind: str | None) -> str:
-    """Write one value; return the text a person sees (for the column width)."""
+def _put(cell: Any, value: Any, kind: str | None, measure: bool = True) -> str:
+    """Write one value; return the text a person sees (for the column width; "" unless ``measure``)."""
     import datetime as dt
 
     import numpy as np
@@ -203,7 +203,7 @@ def _put(cell: Any, value: Any, kind: str | None) -> str:
     if isinstance(value, (int, float, np.integer, np.floating)):
         cell.value = value.item() if isinstance(value, np.generic) else value
         cell.number_format = EXCEL_FORMATS.get(kind or "", "General")
-        return format_value(value, kind)
+        return format_value(value, kind) if measure else ""
     if isinstance(value, (dt.date, np.datetime64)):
         stamp = pd.Timestamp(value).tz_localize(None) if pd.Timestamp(value).tzinfo else pd.Timestamp(value)
         cell.value = stamp.to_pydatetime()

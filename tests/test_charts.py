@@ -55,3 +55,36 @@ def test_chart_draws_into_given_axes():
     assert charts.bucket_bars(TABLE, ax=ax) is fig
     assert [t.get_text() for t in ax.get_yticklabels()][-1] == "1万以下"
     plt.close("all")
+
+
+def drawn_points(fig) -> int:
+    """Every vertex the figure draws: line points, filled-area vertices, bars, scatter offsets."""
+    total = 0
+    for ax in fig.axes:
+        total += sum(len(line.get_xdata()) for line in ax.lines)
+        for coll in ax.collections:
+            total += sum(len(p.vertices) for p in coll.get_paths()) + len(coll.get_offsets())
+        total += len(ax.patches)
+    return total
+
+
+def test_the_report_charts_never_draw_one_element_per_customer():
+    """The management report's charts cost the same for 100,000 customers as for 1,000."""
+    import numpy as np
+
+    from cvwork.abc import abc_analysis
+
+    def sales(n):
+        rng = np.random.default_rng(3)
+        return pd.DataFrame({"customer": [f"c{i}" for i in range(n)], "amount": rng.lognormal(7, 1.5, n)})
+
+    sizes = {}
+    for n in (1_000, 100_000):
+        lines = sales(n)
+        figs = [charts.pareto_chart(abc_analysis(lines)),
+                charts.buckets_side_by_side(revenue_buckets(lines), title="客户分段")]
+        sizes[n] = [drawn_points(f) for f in figs]
+        plt.close("all")
+    assert sizes[1_000][1] == sizes[100_000][1]                  # one bar per bucket
+    assert sizes[100_000][0] < 5 * 2_000 + 100                   # the Pareto curve: at most ~2,000 points per artist
+    assert sizes[100_000][0] < sizes[1_000][0] * 5
