@@ -18,9 +18,63 @@ _UNIT = {"万": 1e4, "亿": 1e8}
 _NUMBER = re.compile(r"^([-+]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([-+]?\d+))?(万|亿)?(-)?$")
 
 
+def is_text(values: "pd.Series") -> bool:
+    """True for pandas' text dtype (what CSV files give), where each distinct value can be parsed once."""
+    import pandas as pd
+
+    return isinstance(values.dtype, pd.StringDtype)
+
+
+def as_text(values: "pd.Series") -> "pd.Series":
+    """An object column that holds only strings (a workbook's text column) as pandas' text dtype."""
+    import pandas as pd
+
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string":
+        return values.astype("str")
+    return values
+
+
+def per_distinct(values: "pd.Series", func) -> "pd.Series":
+    """``func(values)`` computed once per distinct value (NaN included) and spread back.
+
+    Worth it for text columns that repeat (customers, products, dates without a
+    time); other columns go to ``func`` as they are.
+
+    >>> import pandas as pd
+    >>> per_distinct(pd.Series(["a", "b", "a"] * 400, dtype="str"), lambda s: s.str.upper()).head(3).tolist()
+    ['A', 'B', 'A']
+    """
+    import pandas as pd
+
+    if len(values) < 1000 or not is_text(values):
+        return func(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if len(uniques) > len(values) // 2:
+        return func(values)
+    done = func(pd.Series(uniques, dtype=values.dtype))
+    out = done.iloc[codes]
+    out.index = values.index
+    return out.rename(values.name)
+
+
+def nfkc(text: "pd.Series") -> "pd.Series":
+    """NFKC normal form of text cells; ASCII cells (already normal) are left alone.
+
+    >>> import pandas as pd
+    >>> nfkc(pd.Series(["１２", "ab", None], dtype="str")).tolist()
+    ['12', 'ab', nan]
+    """
+    wide = ~text.str.isascii().fillna(True).astype(bool)
+    if not wide.any():
+        return text
+    out = text.copy()
+    out[wide] = text[wide].str.normalize("NFKC")
+    return out
+
+
 def _texts(values: "pd.Series") -> "pd.Series":
     """Cells as NFKC text without spaces or thousands separators."""
-    text = values.astype(str).str.normalize("NFKC")
+    text = nfkc(values.astype(str))
     text = text.str.replace("\u2212", "-", regex=False).str.replace("\u2013", "-", regex=False)
     text = text.str.replace(r'^="(.*)"$', r"\1", regex=True)          # Excel's ="1200" text trick
     return text.str.replace(r"[\s,\u200b-\u200f\ufeff']", "", regex=True)
@@ -37,11 +91,37 @@ def parse_amounts(values: "pd.Series") -> "pd.Series":
     >>> parse_amounts(pd.Series(["¥1,200", "(300)", "abc", 5, "1.2万", "−50", "1200-"])).tolist()
     [1200.0, -300.0, nan, 5.0, 12000.0, -50.0, -1200.0]
     """
-    import numpy as np
     import pandas as pd
 
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
+    values = as_text(values)
+    return _amounts_of_text(values) if is_text(values) else _amounts(values)
+
+
+def _amounts_of_text(values: "pd.Series") -> "pd.Series":
+    """Text cells: plain numbers (``-1,234.50``) converted at once by pyarrow,
+    the rest parsed once per distinct spelling."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = pd.Series(np.nan, index=values.index)
+    plain = values.str.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]+)?").fillna(False).astype(bool)
+    if plain.any():
+        digits = pa.array(values[plain].str.replace(",", "", regex=False))
+        out[plain] = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
+    rest = ~plain & values.notna()
+    if rest.any():
+        out[rest] = per_distinct(values[rest], _amounts)
+    return out
+
+
+def _amounts(values: "pd.Series") -> "pd.Series":
+    import numpy as np
+    import pandas as pd
+
     text_only = pd.api.types.infer_dtype(values, skipna=True) == "string"
     numeric = (pd.Series(np.nan, index=values.index) if text_only
                else pd.to_numeric(values, errors="coerce").astype("float64"))
@@ -123,11 +203,14 @@ def parse_dates(values: "pd.Series") -> "pd.Series":
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
         return out.astype("datetime64[ns]")
+    values = as_text(values)
+    if is_text(values):
+        return _dates_of_text(values)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):      # text only: no type checks
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         rest = values.notna()
         if rest.any():
-            out[rest] = _from_text(values[rest].astype(str).str.normalize("NFKC").str.strip())
+            out[rest] = _from_text(nfkc(values[rest].astype(str)).str.strip())
         return out
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     kinds = values.map(type)
@@ -140,7 +223,25 @@ def parse_dates(values: "pd.Series") -> "pd.Series":
         out[numbers] = _from_numbers(pd.to_numeric(values[numbers], errors="coerce"))
     rest = values.notna() & ~stamps & ~numbers & ~kinds.map(lambda k: issubclass(k, dt.time))
     if rest.any():
-        out[rest] = _from_text(values[rest].astype(str).str.normalize("NFKC").str.strip())
+        out[rest] = _from_text(nfkc(values[rest].astype(str)).str.strip())
+    return out
+
+
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+
+
+def _dates_of_text(values: "pd.Series") -> "pd.Series":
+    """Text cells: plain ISO dates and datetimes converted at once, the rest
+    parsed once per distinct spelling."""
+    import pandas as pd
+
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    iso = values.str.fullmatch(_ISO).fillna(False).astype(bool)
+    if iso.any():
+        out[iso] = pd.to_datetime(values[iso], format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    rest = out.isna() & values.notna()
+    if rest.any():
+        out[rest] = per_distinct(values[rest], lambda v: _from_text(nfkc(v).str.strip()))
     return out
 
 
@@ -166,7 +267,8 @@ def _from_text(text: "pd.Series") -> "pd.Series":
     todo = out.isna()
     if todo.any():
         out[todo] = _from_patterns(text[todo])
-    todo = out.isna() & text.str.fullmatch(r"\d{5}(\.\d+)?")
+    todo = out.isna()
+    todo[todo] = text[todo].str.fullmatch(r"\d{5}(\.\d+)?").fillna(False).astype(bool)
     if todo.any():
         out[todo] = _from_numbers(pd.to_numeric(text[todo], errors="coerce"))
     return out
@@ -201,5 +303,5 @@ def time_only(values: "pd.Series") -> "pd.Series":
     import datetime as dt
 
     is_time = values.map(lambda v: isinstance(v, dt.time))
-    text = values.astype(str).str.normalize("NFKC").str.strip()
+    text = nfkc(values.astype(str)).str.strip()
     return is_time | (values.notna() & text.str.fullmatch(TIME_ONLY))

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from cvwork.io import rows as R
 from cvwork.io.account import REASONS, ReadAccount
-from cvwork.parsing import amount_out_of_range, parse_amounts, parse_dates, parse_quantities, time_only
+from cvwork.parsing import (amount_out_of_range, as_text, is_text, parse_amounts, parse_dates, parse_quantities,
+                             per_distinct, time_only)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -17,6 +18,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _ZERO_WIDTH_CHARS = "[\u200b-\u200f\u2060\ufeff\u00ad]"       # real characters: pyarrow's regex takes them too
 _ZERO_WIDTH = re.compile(_ZERO_WIDTH_CHARS)
+_SOLID = r"[0-9A-Za-z\p{Han}]"                                  # never blank, never stripped away
+#: a cell that may change when cleaned: an edge that is not a letter, digit or Han character, or a zero-width one
+_UNTIDY = rf"^$|^[^0-9A-Za-z\p{{Han}}]|[^0-9A-Za-z\p{{Han}}]$|{_ZERO_WIDTH_CHARS}"
 TEXT_COLUMNS = ("customer", "product", "owner", "region", "stage", "company", "segment", "source", "industry")
 ID_COLUMNS = ("order_id", "opportunity_id", "lead_id", "respondent", "phone", "customer_code")
 
@@ -29,6 +33,11 @@ def _is_missing(col: "pd.Series") -> "pd.Series":
     """Empty cells: NaN/None or text of only spaces and zero-width characters."""
     import pandas as pd
 
+    col = as_text(col)
+    if is_text(col):                       # only cells without a letter, digit or Han character can be empty
+        maybe = ~col.str.contains(_SOLID, regex=True).fillna(True).astype(bool)
+        blank = col[maybe].str.replace(_ZERO_WIDTH_CHARS, "", regex=True).str.strip().eq("")
+        return col.isna() | blank.reindex(col.index, fill_value=False).astype(bool)
     if pd.api.types.infer_dtype(col, skipna=True) == "string":          # vectorised (pyarrow) for text
         text = col.astype("str").str.replace(_ZERO_WIDTH_CHARS, "", regex=True).str.strip()
         return col.isna() | text.eq("").fillna(False)
@@ -165,6 +174,17 @@ def _probabilities(raw: "pd.Series", flag) -> "pd.Series":
 def _clean_text(col: "pd.Series", zero_width: bool = True) -> "pd.Series":
     """Strings stripped, numbers from Excel without '.0', Excel's ="00123" unwrapped;
     zero-width characters dropped unless the spelling is to be kept (customers)."""
+    col = as_text(col)
+    if is_text(col):                       # only untidy cells go through the rules
+        untidy = col.str.contains(_UNTIDY, regex=True).fillna(False).astype(bool)
+        out = col.copy()
+        if untidy.any():
+            out[untidy] = _tidy(col[untidy], zero_width)
+        return out
+    return _tidy(col, zero_width)
+
+
+def _tidy(col: "pd.Series", zero_width: bool) -> "pd.Series":
     import pandas as pd
 
     if pd.api.types.infer_dtype(col, skipna=True) == "string":
@@ -186,21 +206,29 @@ def customer_keys(names: "pd.Series") -> "pd.Series":
 
     from cvwork.identify import normalise_company
 
-    uniq = pd.unique(names.dropna())
-    return names.map({u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in uniq})
+    def keys(values: "pd.Series") -> "pd.Series":
+        uniq = pd.unique(values.dropna())
+        return values.map({u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in uniq})
+
+    return per_distinct(as_text(names), keys)
 
 
 def canonical_customers(frame: "pd.DataFrame") -> "tuple[pd.DataFrame, pd.DataFrame]":
     """``customer`` becomes the most common spelling of its key, ``customer_raw``
     keeps the file's spelling; returns the frame and the merged spellings."""
+    import numpy as np
     import pandas as pd
 
     raw = frame["customer"]
-    key = customer_keys(raw)
-    counts = pd.DataFrame({"key": key, "raw": raw}).groupby(["key", "raw"], sort=False).size()
-    counts = counts.reset_index(name="rows").sort_values("rows", ascending=False, kind="stable")
+    codes, spellings = pd.factorize(raw)                                 # each spelling once, in file order
+    spelling = pd.Series(spellings, dtype=raw.dtype if is_text(raw) else object)
+    key = customer_keys(spelling)
+    counts = pd.DataFrame({"key": key, "raw": spelling, "rows": np.bincount(codes[codes >= 0],
+                                                                            minlength=len(spelling))})
+    counts = counts[key.notna()].sort_values("rows", ascending=False, kind="stable")
     display = counts.drop_duplicates("key").set_index("key")["raw"]
-    frame = frame.assign(customer=key.map(display).astype("str"), customer_raw=raw)
+    shown = pd.api.extensions.take(key.map(display).to_numpy(dtype=object), codes, allow_fill=True)
+    frame = frame.assign(customer=pd.Series(shown, index=frame.index).astype("str"), customer_raw=raw)
     several = counts[counts.duplicated("key", keep=False)]                # keys written more than one way
     merged = several.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
                                                     rows=("rows", "sum"))

@@ -106,15 +106,21 @@ def read_text(path: Path, encoding: str | None = None) -> "Source":
 
 
 def _paired_quotes(data: bytes) -> bool:
-    """True when every physical line holds an even number of double quotes."""
+    """True when every physical line holds an even number of double quotes
+    (then the quotes, taken two by two in order, never straddle a line break)."""
     import numpy as np
 
+    if b'"' not in data:
+        return True
     cells = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(cells == 34)
-    if not len(quotes):
-        return True
-    breaks = np.flatnonzero((cells == 10) | (cells == 13))
-    return not (np.bincount(np.searchsorted(breaks, quotes)) % 2).any()
+    if len(quotes) % 2:
+        return False
+    ends = cells == 10
+    if b"\r" in data:
+        ends |= cells == 13
+    breaks = np.flatnonzero(ends)
+    return bool((np.searchsorted(breaks, quotes[0::2]) == np.searchsorted(breaks, quotes[1::2])).all())
 
 
 def _arrow_csv(data: bytes, delim: str, width: int, lines: int) -> "Grid | None":
@@ -123,7 +129,6 @@ def _arrow_csv(data: bytes, delim: str, width: int, lines: int) -> "Grid | None"
     line's quotes do not pair up, a line has more fields than the header, or
     the rows disagree with the physical lines."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -146,14 +151,14 @@ def _arrow_csv(data: bytes, delim: str, width: int, lines: int) -> "Grid | None"
         return None
     if any(n < 0 for n, _ in short) or table.num_rows + len(short) != lines:
         return None
-    cells = table.to_pandas()
+    pieces, done = [], 0
+    for i, (number, text) in enumerate(sorted(short)):           # back in place: rows before it, then it
+        fields = (next(csv.reader([text], delimiter=delim), []) + [None] * width)[:width]
+        pieces += [table.slice(done, number - 1 - i - done),
+                   pa.table({n: pa.array([v or None], pa.string()) for n, v in zip(names, fields)})]
+        done = number - 1 - i
+    cells = pa.concat_tables([*pieces, table.slice(done)]).to_pandas() if pieces else table.to_pandas()
     cells.columns = range(width)
-    if short:
-        extra = [(next(csv.reader([t], delimiter=delim), []) + [None] * width)[:width] for _, t in short]
-        extra = pd.DataFrame([[v if v != "" else None for v in r] for r in extra], columns=range(width), dtype="str")
-        at = np.asarray([n - 1 for n, _ in short])
-        order = np.argsort(np.concatenate([np.delete(np.arange(lines), at), at]), kind="stable")
-        cells = pd.concat([cells, extra], ignore_index=True).iloc[order].reset_index(drop=True)
     from cvwork.io.sources import Grid
 
     return Grid(None, cells, np.arange(lines) + 1)
