@@ -299,7 +299,8 @@ def customer_history(days: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
            .group_by(customer).agg(nw.col("net").sum().alias("historical_value"), nw.col("_n").sum().alias("frequency"),
                                    nw.col("_buy").min().alias("_first"), nw.col("_buy").max().alias("_last"),
                                    nw.col("day").min(), nw.col("day").max().alias("_latest"))
-           .with_columns(first_purchase=nw.col("_first").fill_null(nw.col("day")),
+           .with_columns(frequency=nw.col("frequency").cast(nw.Int64),      # DuckDB sums to a 128-bit integer
+                         first_purchase=nw.col("_first").fill_null(nw.col("day")),
                          last_purchase=nw.col("_last").fill_null(nw.col("_latest"))))
     tenure = (today - _day_number(nw.col("first_purchase"))) / 365.25
     out = out.with_columns(recency_days=(today - _day_number(nw.col("last_purchase"))).cast(nw.Int64),

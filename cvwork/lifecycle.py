@@ -216,7 +216,7 @@ def _customer_dates(lines, customer: str, date: str, amount: str, owner: str):
     if amount not in names:
         out = out.with_columns(revenue=nw.lit(None, nw.Float64))
     if owner in names:
-        known = lines.filter(~nw.col(owner).is_null()).select(customer, owner, _t=nw.col(date))
+        known = lines.select(customer, owner, _t=nw.when(~nw.col(owner).is_null()).then(nw.col(date)))
         latest = (known.filter(nw.col("_t") == nw.col("_t").max().over(customer))
                   .group_by(customer).agg(nw.col(owner).max()))
         out = out.join(latest, on=customer, how="left")
@@ -258,8 +258,12 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
         raise InputError(f"需要 new_days > 0 且 0 < silent_days < churn_days (need new_days > 0 and "
                          f"0 < silent_days < churn_days), 收到 (got) {new_days}, {silent_days}, {churn_days}")
     lines = _lines(transactions, (customer, date))
-    today = _last_day(lines, date) + 1 if as_of is None else _day_of(as_of)   # whole days: 23:59 on as_of counts
-    info = _customer_dates(lines.filter(_day_number(nw.col(date)) <= today), customer, date, amount, "owner")
+    if as_of is None:                              # the day after the last day: every line counts
+        today = _last_day(lines, date) + 1
+    else:                                          # whole days: a line at 23:59 on as_of counts
+        today = _day_of(as_of)
+        lines = lines.filter(_day_number(nw.col(date)) <= today)
+    info = _customer_dates(lines, customer, date, amount, "owner")
     first_age = today - _day_number(nw.col("first_purchase"))
     last_age = today - _day_number(nw.col("last_purchase"))
     stage = (nw.when(first_age < new_days).then(nw.lit("新客户")).when(last_age < silent_days).then(nw.lit("活跃客户"))

@@ -84,20 +84,20 @@ def rfm_summary(transactions: "pd.DataFrame", calibration_end: str, holdout_end:
     if isinstance(days, nw.DataFrame) and len(days) == 0:
         raise InputError(f"校准期结束日 {pd_day(end)} 之前没有任何购买 (no purchase on or before the calibration end "
                          f"{pd_day(end)}); 请改晚校准期结束日 (move the calibration end later)")
-    repeat = nw.when(nw.col("_d") > nw.col("_first")).then(nw.col(amount))
-    out = (days.filter(nw.col("_d") <= end).with_columns(_repeat=repeat)
-           .group_by(customer).agg(nw.len().alias("_n"), nw.col("_d").max().alias("_last"), nw.col("_first").min(),
-                                   nw.col("_repeat").mean().alias("monetary"), nw.col(date).min().alias("first_purchase"))
-           .with_columns(frequency=nw.col("_n") - 1, recency=(nw.col("_last") - nw.col("_first")) / unit_days,
-                         T=(end - nw.col("_first")) / unit_days, monetary=nw.col("monetary").fill_null(0.0)))
+    day, cal = nw.col("_d"), nw.col("_d") <= end       # one pass over the days: calibration and holdout together
+    held = (day > end) & (day <= stop) if stop is not None else nw.lit(False)
+    out = (days.with_columns(_cal=cal.cast(nw.Int64), _last=nw.when(cal).then(day), _held=held.cast(nw.Int64),
+                             _repeat=nw.when(cal & (day > nw.col("_first"))).then(nw.col(amount)))
+           .group_by(customer).agg(nw.col("_cal").sum(), nw.col("_last").max(), nw.col("_first").min(),
+                                   nw.col("_repeat").mean().alias("monetary"), nw.col("_held").sum(),
+                                   nw.col(date).min().alias("first_purchase"))
+           .with_columns(frequency=(nw.col("_cal") - 1).cast(nw.Int64),
+                         recency=(nw.col("_last") - nw.col("_first")) / unit_days,
+                         T=(end - nw.col("_first")) / unit_days, monetary=nw.col("monetary").fill_null(0.0),
+                         frequency_holdout=nw.col("_held").cast(nw.Int64),
+                         duration_holdout=nw.lit((stop - end) / unit_days if stop is not None else 0.0)))
     cols = [customer, "frequency", "recency", "T", "monetary", "first_purchase"]
-    if stop is not None:
-        later = (days.filter((nw.col("_d") > end) & (nw.col("_d") <= stop))
-                 .group_by(customer).agg(nw.len().alias("frequency_holdout")))
-        out = (out.join(later, on=customer, how="left")
-               .with_columns(frequency_holdout=nw.col("frequency_holdout").fill_null(0).cast(nw.Int64),
-                             duration_holdout=nw.lit((stop - end) / unit_days)))
-        cols += ["frequency_holdout", "duration_holdout"]
+    cols += ["frequency_holdout", "duration_holdout"] if stop is not None else []
     return _finish(out.select(cols), [customer], ns=False)
 
 
