@@ -180,19 +180,20 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
     """
     import narwhals as nw
 
-    from cvwork.lifecycle import _day_number, _day_of, _finish, _last_day, _lines
+    from cvwork.frames import day_number, day_of
+    from cvwork.lifecycle import _finish, _last_day, _lines
 
     if not 0 < margin <= 1:
         raise InputError(f"毛利率必须在 (0, 1] 之间 (margin must be in (0, 1]), 收到 (got) {margin}")
     lines = _lines(transactions, (customer, date, amount))
-    today = _last_day(lines, date) + 1 if as_of is None else _day_of(as_of)
+    today = _last_day(lines, date) + 1 if as_of is None else day_of(as_of)
     if as_of is not None and not _is_lazy(lines):
         require_rows(lines)
     key = order if order and order in lines.collect_schema().names() else date
     per = (lines.with_columns(_none=nw.col(key).is_null().cast(nw.Int64))
            .group_by(customer).agg(nw.col(amount).sum().alias("revenue"), nw.col(key).n_unique().alias("orders"),
                                    nw.col("_none").max(), nw.col(date).min().alias("first_purchase")))
-    tenure = (today - _day_number(nw.col("first_purchase"))) / 365.25
+    tenure = (today - day_number(nw.col("first_purchase"))) / 365.25
     per = per.with_columns(orders=nw.col("orders") - nw.col("_none"), tenure_years=tenure)
     per = per.with_columns(aov=nw.col("revenue") / nw.col("orders"),
                            frequency=nw.col("orders") / nw.col("tenure_years").clip(lower_bound=min_tenure_years))
@@ -290,9 +291,10 @@ def customer_history(days: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
     """
     import narwhals as nw
 
-    from cvwork.lifecycle import _day_number, _day_of, _finish, _lines
+    from cvwork.frames import day_number, day_of
+    from cvwork.lifecycle import _finish, _lines
 
-    today = _day_of(as_of)
+    today = day_of(as_of)
     buy = nw.when(nw.col("purchase")).then(nw.col("day"))
     out = (_lines(days, (customer, "day", "net", "purchase"))
            .with_columns(_buy=buy, _n=nw.col("purchase").cast(nw.Int64))
@@ -302,8 +304,8 @@ def customer_history(days: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
            .with_columns(frequency=nw.col("frequency").cast(nw.Int64),      # DuckDB sums to a 128-bit integer
                          first_purchase=nw.col("_first").fill_null(nw.col("day")),
                          last_purchase=nw.col("_last").fill_null(nw.col("_latest"))))
-    tenure = (today - _day_number(nw.col("first_purchase"))) / 365.25
-    out = out.with_columns(recency_days=(today - _day_number(nw.col("last_purchase"))).cast(nw.Int64),
+    tenure = (today - day_number(nw.col("first_purchase"))) / 365.25
+    out = out.with_columns(recency_days=(today - day_number(nw.col("last_purchase"))).cast(nw.Int64),
                            tenure_years=tenure)
     yearly = margin * nw.col("historical_value") / nw.col("tenure_years").clip(lower_bound=1.0)
     out = out.with_columns(annual_margin=yearly.clip(lower_bound=0.0))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-from cvwork.errors import InputError, require_columns, require_rows
+from cvwork.errors import InputError, require_rows
 
 
 def default_as_of(dates: "pd.Series") -> "pd.Timestamp":
@@ -53,20 +53,15 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     return _finish(_purchase_days(lines, customer, date, amount, order), [customer, "day"])
 
 
-# --- engine helpers: narwhals expressions that run on every engine (candidates for cvwork.frames) ---
-
-_EPOCH = "1970-01-01"
-
+# --- engine helpers: narwhals on every engine (cvwork.frames has the shared ones) ------------------
 
 def _lines(transactions, required):
     """``transactions`` wrapped by narwhals, after checking the ``required`` columns (nothing computed)."""
-    from types import SimpleNamespace
-
     import narwhals as nw
 
-    from cvwork.frames import columns_of, nw_frame
+    from cvwork.frames import nw_frame, require
 
-    require_columns(SimpleNamespace(columns=columns_of(transactions)), required)
+    require(transactions, required)
     lines = nw_frame(transactions)
     date = required[1]
     if lines.collect_schema()[date] == nw.String:     # text dates: parsed by the engine
@@ -75,42 +70,21 @@ def _lines(transactions, required):
 
 
 def _day_number(expr):
-    """Whole days since 1970-01-01 of a date or datetime expression (time of day dropped), on any engine.
-
-    Built from the year and the day of the year, which every engine has (Spark has no timestamp or
-    duration arithmetic in narwhals).
-    """
+    """:func:`cvwork.frames.day_number` without its integer cast, so a missing day stays missing on
+    pandas too (the cast refuses NaT there): whole days since 1970-01-01 on every engine."""
     y = expr.dt.year()
     return 365 * (y - 1970) + (y - 1969) // 4 - (y - 1901) // 100 + (y - 1601) // 400 + expr.dt.ordinal_day() - 1
-
-
-def _day_of(stamp) -> int:
-    """The day number (see :func:`_day_number`) of a date or timestamp."""
-    import pandas as pd
-
-    return (pd.Timestamp(stamp).normalize() - pd.Timestamp(_EPOCH)).days
-
-
-def _stamp_of(day: int) -> "pd.Timestamp":
-    import pandas as pd
-
-    return pd.Timestamp(_EPOCH) + pd.Timedelta(days=int(day))
-
-
-def _collect(frame):
-    """An eager narwhals frame: a lazy one is computed (only for small results)."""
-    import narwhals as nw
-
-    return frame.collect() if isinstance(frame, nw.LazyFrame) else frame
 
 
 def _last_day(lines, date: str) -> int:
     """Day number of the latest ``date``: one small aggregate, collected; refuses an empty table."""
     import narwhals as nw
 
-    row = _collect(lines.select(nw.len().alias("n"), _day_number(nw.col(date)).max().alias("d")))
-    require_rows(range(int(row.item(0, "n"))))
-    return int(row.item(0, "d"))
+    from cvwork.frames import day_number, scalars
+
+    row = scalars(lines, nw.len().alias("n"), day_number(nw.col(date)).max().alias("d"))
+    require_rows(range(int(row["n"])))
+    return int(row["d"])
 
 
 def _finish(frame, by: "list[str]", descending: "bool | list[bool]" = False, ns: bool = True):
@@ -254,6 +228,8 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
     import narwhals as nw
     import pandas as pd
 
+    from cvwork.frames import day_number, day_of
+
     if not (0 < new_days and 0 < silent_days < churn_days):
         raise InputError(f"需要 new_days > 0 且 0 < silent_days < churn_days (need new_days > 0 and "
                          f"0 < silent_days < churn_days), 收到 (got) {new_days}, {silent_days}, {churn_days}")
@@ -261,8 +237,8 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
     if as_of is None:                              # the day after the last day: every line counts
         today = _last_day(lines, date) + 1
     else:                                          # whole days: a line at 23:59 on as_of counts
-        today = _day_of(as_of)
-        lines = lines.filter(_day_number(nw.col(date)) <= today)
+        today = day_of(as_of)
+        lines = lines.filter(day_number(nw.col(date)) <= today)
     info = _customer_dates(lines, customer, date, amount, "owner")
     first_age = today - _day_number(nw.col("first_purchase"))
     last_age = today - _day_number(nw.col("last_purchase"))

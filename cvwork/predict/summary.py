@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cvwork.errors import InputError, require_columns
+from cvwork.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -71,19 +71,20 @@ def rfm_summary(transactions: "pd.DataFrame", calibration_end: str, holdout_end:
     """
     import narwhals as nw
 
-    from cvwork.lifecycle import _day_number, _day_of, _finish, _lines
+    from cvwork.frames import day_number, day_of
+    from cvwork.lifecycle import _finish, _lines
 
-    end = _day_of(calibration_end)
-    stop = _day_of(holdout_end) if holdout_end is not None else None
+    end = day_of(calibration_end)
+    stop = day_of(holdout_end) if holdout_end is not None else None
     if stop is not None and stop <= end:
-        raise InputError(f"验证期结束日 {pd_day(stop)} 必须晚于校准期结束日 {pd_day(end)} "
+        raise InputError(f"验证期结束日 {_day_text(stop)} 必须晚于校准期结束日 {_day_text(end)} "
                          f"(holdout_end must be after calibration_end); 请改日期 (fix the dates)")
     lines = _lines(transactions, (customer, date, amount))
-    days = _days(lines, customer, date, amount).with_columns(_d=_day_number(nw.col(date)))
+    days = _days(lines, customer, date, amount).with_columns(_d=day_number(nw.col(date)))
     days = days.with_columns(_first=nw.col("_d").min().over(customer)).filter(nw.col("_first") <= end)
     if isinstance(days, nw.DataFrame) and len(days) == 0:
-        raise InputError(f"校准期结束日 {pd_day(end)} 之前没有任何购买 (no purchase on or before the calibration end "
-                         f"{pd_day(end)}); 请改晚校准期结束日 (move the calibration end later)")
+        raise InputError(f"校准期结束日 {_day_text(end)} 之前没有任何购买 (no purchase on or before the calibration end "
+                         f"{_day_text(end)}); 请改晚校准期结束日 (move the calibration end later)")
     day, cal = nw.col("_d"), nw.col("_d") <= end       # one pass over the days: calibration and holdout together
     held = (day > end) & (day <= stop) if stop is not None else nw.lit(False)
     out = (days.with_columns(_cal=cal.cast(nw.Int64), _last=nw.when(cal).then(day), _held=held.cast(nw.Int64),
@@ -101,11 +102,11 @@ def rfm_summary(transactions: "pd.DataFrame", calibration_end: str, holdout_end:
     return _finish(out.select(cols), [customer], ns=False)
 
 
-def pd_day(day: int) -> str:
+def _day_text(day: int) -> str:
     """A day number (days since 1970-01-01) as ``YYYY-MM-DD``."""
-    from cvwork.lifecycle import _stamp_of
+    import pandas as pd
 
-    return f"{_stamp_of(day):%Y-%m-%d}"
+    return f"{pd.Timestamp('1970-01-01') + pd.Timedelta(days=day):%Y-%m-%d}"
 
 
 def tracking(transactions: "pd.DataFrame", summary: "pd.DataFrame", model, end: str,
