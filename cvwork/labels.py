@@ -266,6 +266,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "list_sheet": ("名单（Excel 工作表）", "text"),
     "respondent": ("答卷编号", "text"),
     "comment": ("意见", "text"),
+    # --- engines (lesson 13) ----------------------------------------------------
+    "engine": ("计算引擎", "text"),
+    "input_type": ("输入类型", "text"),
+    "result_type": ("结果类型", "text"),
+    "lazy": ("惰性（取结果时才计算）", "text"),
+    "a_customers": ("A 类客户数", "count"),
+    "agrees": ("与 pandas 逐客户一致", "text"),
 }
 
 #: unit -> how one value is written for people

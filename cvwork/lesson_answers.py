@@ -280,3 +280,25 @@ def _crowded_bucket(sales, product, **_):
 def _a_customers(sales, **_):
     from cvwork.abc import abc_analysis
     return int((abc_analysis(sales)["abc_class"] == "A").sum())
+
+
+@expected("13.1", unit="个")
+def _champions_on_pandas(sales, as_of=None, **_):
+    # the learner counts on DuckDB; the check counts the same rule on the pandas frame
+    from cvwork.rfm import rfm_table
+    return int((rfm_table(sales, as_of=as_of)["segment"] == "冠军客户").sum())
+
+
+@expected("13.2", decimals=0)
+def _a_class_revenue(sales, a=0.8, **_):
+    # without abc_analysis: customers by revenue (ties by name), A while the share before them is below a
+    revenue = sales.groupby("customer")["amount"].sum().round(2).reset_index()
+    revenue = revenue.sort_values(["amount", "customer"], ascending=[False, True], kind="stable")["amount"]
+    positive = revenue.clip(lower=0)
+    before = (positive.cumsum() - positive) / positive.sum()
+    return float(revenue[(before < a - 1e-12) & (revenue > 0)].sum())
+
+
+@expected("13.3")
+def _engine_for_a_big_file_on_one_machine(**_):
+    return "DuckDB"          # larger than memory, one machine, no server
