@@ -35,7 +35,10 @@ def _check_rate(rate: float) -> None:
 
 
 def discount_factors(n_periods: int, rate: float) -> "pd.Series":
-    """``1 / (1 + rate)^t`` for t = 0 .. n_periods - 1."""
+    """``1 / (1 + rate)^t`` for t = 0 .. n_periods - 1.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
     import pandas as pd
 
@@ -47,6 +50,8 @@ def discount_factors(n_periods: int, rate: float) -> "pd.Series":
 def discounted_clv(revenue: Sequence[float], cost: Sequence[float], rate: float) -> float:
     """Present value of ``revenue - cost`` per period, period 0 undiscounted.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> round(discounted_clv([100, 120, 130], [40, 50, 50], 0.10), 4)   # 60 + 70/1.1 + 80/1.21
     189.7521
     """
@@ -55,7 +60,10 @@ def discounted_clv(revenue: Sequence[float], cost: Sequence[float], rate: float)
 
 def clv_schedule(revenue: Sequence[float], cost: Sequence[float], rate: float) -> "pd.DataFrame":
     """One row per period: ``revenue``, ``cost``, ``margin``, ``discount_factor``,
-    ``present_value`` and the running ``cumulative_value`` (the teaching table)."""
+    ``present_value`` and the running ``cumulative_value`` (the teaching table).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
     import pandas as pd
 
@@ -77,6 +85,8 @@ def discounted_clv_table(revenue: "pd.DataFrame", cost: "pd.DataFrame | float", 
     """Vectorised CLV: rows = customers, columns = periods 0..n (in order).
 
     ``cost`` is a table of the same shape or one number per cell.
+
+    Engines: pandas only.
 
     >>> import pandas as pd
     >>> r = pd.DataFrame([[100, 120, 130], [50, 50, 50]], index=["a", "b"])
@@ -103,6 +113,8 @@ def retention_clv(margin: float, retention: float, rate: float, include_now: boo
     ``m r / (1 + i - r)``; with ``include_now=True`` today's margin is added
     (``m (1 + i) / (1 + i - r)``), the t = 0 convention of :func:`discounted_clv`.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> round(retention_clv(1000, 0.8, 0.1), 2)
     2666.67
     """
@@ -114,35 +126,50 @@ def retention_clv(margin: float, retention: float, rate: float, include_now: boo
 
 
 def expected_lifetime(retention: float) -> float:
-    """Expected number of periods a customer stays: ``1 / (1 - retention)``."""
+    """Expected number of periods a customer stays: ``1 / (1 - retention)``.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     if not 0 <= retention < 1:
         raise InputError(f"留存率必须在 [0, 1) 之间 (retention must be in [0, 1)), 收到 (got) {retention}")
     return 1.0 / (1.0 - retention)
 
 
 def cac(acquisition_spend: float, new_customers: int) -> float:
-    """Customer acquisition cost: spend / customers won with it."""
+    """Customer acquisition cost: spend / customers won with it.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     if new_customers <= 0:
         raise InputError(f"新客户数必须大于 0 (new customers must be > 0), 收到 (got) {new_customers}")
     return float(acquisition_spend) / new_customers
 
 
 def ltv_cac_ratio(ltv: float, acquisition_cost: float) -> float:
-    """LTV:CAC; about 3 is the common rule of thumb for a healthy business."""
+    """LTV:CAC; about 3 is the common rule of thumb for a healthy business.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     if acquisition_cost <= 0:
         raise InputError(f"获客成本必须大于 0 (CAC must be > 0), 收到 (got) {acquisition_cost}")
     return float(ltv) / acquisition_cost
 
 
 def payback_months(acquisition_cost: float, monthly_margin: float) -> float:
-    """Months of margin needed to earn the acquisition cost back (undiscounted)."""
+    """Months of margin needed to earn the acquisition cost back (undiscounted).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     if monthly_margin <= 0:
         return float("inf")
     return float(acquisition_cost) / monthly_margin
 
 
 def customer_contribution(value: float, acquisition_cost: float, retention_cost: float) -> float:
-    """The seed's net contribution: value minus the cost to win and to keep."""
+    """The seed's net contribution: value minus the cost to win and to keep.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     return float(value) - float(acquisition_cost) - float(retention_cost)
 
 
@@ -220,6 +247,8 @@ def unit_economics(clv_table: "pd.DataFrame", spend: "dict[str, float]", group: 
     the horizon.  ``net_contribution`` = avg value - CAC - retention cost per
     customer, ``total_contribution`` = that x new customers, ``cac_cap`` = avg
     value / 3.  Sorted by LTV:CAC, best first.
+
+    Engines: pandas only.
     """
     import pandas as pd
 
@@ -242,7 +271,10 @@ def unit_economics(clv_table: "pd.DataFrame", spend: "dict[str, float]", group: 
 
 
 def clv_sensitivity(margin: float, retentions: Sequence[float], rates: Sequence[float]) -> "pd.DataFrame":
-    """:func:`retention_clv` on a grid: rows = discount rates, columns = retention rates."""
+    """:func:`retention_clv` on a grid: rows = discount rates, columns = retention rates.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import pandas as pd
 
     grid = {r: [retention_clv(margin, r, i) for i in rates] for r in retentions}
@@ -257,6 +289,8 @@ def annual_retention(days: "pd.DataFrame", as_of: "pd.Timestamp", customer: str 
     """Share of the customers who bought in the calendar year before last that bought again in the last year.
 
     ``days`` is :func:`cvwork.rfm.purchase_days` output; None when nobody bought in the earlier year.
+
+    Engines: pandas only.
     """
     import pandas as pd
 
@@ -327,6 +361,8 @@ def survival_value(annual_margin, recency_days, retention: float, rate: float, h
     A frequent buyer who fell silent is much less likely alive than a rare one.  With
     ``s = 0`` and ``H -> inf`` the value is :func:`retention_clv`.  Returns ``(value, p_alive)``.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> v, p = survival_value(1000.0, 1, 0.8, 0.1, 2)       # 1000 (0.8/1.1 + 0.64/1.21)
     >>> round(float(v), 2), float(p)
     (1256.2, 1.0)
@@ -354,7 +390,7 @@ def _model_value(days: "pd.DataFrame", hist: "pd.DataFrame", as_of: "pd.Timestam
     from cvwork import predict
 
     bought = days[days["purchase"]].rename(columns={"day": "date", "net": "amount"})
-    end = as_of - pd_timedelta(1)
+    end = as_of - _timedelta(1)
     summary = predict.rfm_summary(bought, calibration_end=f"{end:%Y-%m-%d}", customer=customer)
     summary = summary.set_index(customer)
     if (summary["frequency"] > 0).sum() < 20:
@@ -395,7 +431,7 @@ def _with_non_buyers(out: "pd.DataFrame", hist: "pd.DataFrame") -> "pd.DataFrame
     return full.astype({"frequency": int, "recency_days": int})
 
 
-def pd_timedelta(n_days: int) -> "pd.Timedelta":
+def _timedelta(n_days: int) -> "pd.Timedelta":
     import pandas as pd
     return pd.Timedelta(days=n_days)
 
@@ -419,6 +455,8 @@ def customer_value(transactions: "pd.DataFrame", as_of: str | None = None, margi
     CLV), ``annual_margin``, ``p_alive``, ``expected_purchases`` (model route
     only), ``frequency`` (purchase days), ``recency_days``, ``first_purchase``,
     ``last_purchase``, ``tenure_years``, ``method``; largest clv first.
+
+    Engines: pandas only.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": ["a", "b"], "amount": [1000.0, 1000.0],
@@ -476,6 +514,8 @@ def median_customer(values: "pd.DataFrame", customer: str = "customer") -> dict:
     weighted by the customer's ``p_alive``; on the survival method A = B exactly.
     ``implied_retention`` is the annual retention that makes route B equal A
     (None when no retention below 1 does).
+
+    Engines: pandas only.
     """
     from scipy.optimize import brentq
 

@@ -58,6 +58,8 @@ def normalise_outcomes(values: "pd.Series", closed: "pd.Series | None" = None) -
     otherwise; without ``closed`` it is refused as ambiguous.  Any other label
     raises :class:`InputError` naming it.
 
+    Engines: pandas only.
+
     >>> import pandas as pd
     >>> normalise_outcomes(pd.Series(["Closed Won", "closed_lost", None, "ＷＯＮ", True])).tolist()
     ['赢单', '输单', '进行中', '赢单', '赢单']
@@ -97,6 +99,8 @@ def outcome_of(opps: "pd.DataFrame", stages: Sequence[str] | None = None) -> "pd
     it: a stage spelled like an outcome (Closed Won, closedlost, 赢单, ...) or
     the last stage of ``stages`` is closed, any other stage is open.
 
+    Engines: pandas only.
+
     >>> import pandas as pd
     >>> outcome_of(pd.DataFrame({"stage": ["Proposal", "Closed Won", "Closed Lost"]})).tolist()
     ['进行中', '赢单', '输单']
@@ -112,7 +116,10 @@ def outcome_of(opps: "pd.DataFrame", stages: Sequence[str] | None = None) -> "pd
 
 
 def is_lost_stage(values: "pd.Series") -> "pd.Series":
-    """True where a stage name is really a lost outcome (Closed Lost, 输单, ...): not a stage of the model."""
+    """True where a stage name is really a lost outcome (Closed Lost, 输单, ...): not a stage of the model.
+
+    Engines: pandas only.
+    """
     return values.map(lambda v: _OUTCOME_LOOKUP.get(_outcome_key(v)) == LOST).astype(bool)
 
 
@@ -152,6 +159,8 @@ def validate_pipeline(opps: "pd.DataFrame", stages: Sequence[str] | None = None,
     distort every number); date columns are parsed.  With ``exclude`` a close
     date before the creation date moves that row to ``excluded`` with its
     reason; without it the row is kept (nothing silently disappears).
+
+    Engines: pandas only.
 
     >>> import pandas as pd
     >>> o = pd.DataFrame({"opportunity_id": ["a"], "stage": ["谈判"], "amount": [10.0], "created": ["2025-01-01"],
@@ -194,7 +203,10 @@ def _valid(opps: "pd.DataFrame", *required: str, need_probability: bool = False)
 def stage_at(opps: "pd.DataFrame", history: "pd.DataFrame", as_of: str,
              probabilities: Mapping[str, float]) -> "pd.DataFrame":
     """The pipeline as it stood on ``as_of``: opportunities created by then and
-    not closed before it, each with the stage it had reached and its probability."""
+    not closed before it, each with the stage it had reached and its probability.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     opps = _valid(opps, "created", "closed")
@@ -211,7 +223,10 @@ def stage_at(opps: "pd.DataFrame", history: "pd.DataFrame", as_of: str,
 
 def category_rules(horizon_months: int = 3, commit: float = 0.5, best: float = 0.25) -> "pd.DataFrame":
     """The forecast categories in one table: the rule (checked top to bottom) and
-    whether and how the category counts in the forecast."""
+    whether and how the category counts in the forecast.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import pandas as pd
 
     h = f"{horizon_months} 个月内"
@@ -228,7 +243,10 @@ def category_rules(horizon_months: int = 3, commit: float = 0.5, best: float = 0
 
 def forecast_categories(opps: "pd.DataFrame", as_of: str, horizon_months: int = 3,
                         commit: float = 0.5, best: float = 0.25) -> "pd.Series":
-    """One category per opportunity by :func:`category_rules` (first rule that matches)."""
+    """One category per opportunity by :func:`category_rules` (first rule that matches).
+
+    Engines: pandas only.
+    """
     import numpy as np
     import pandas as pd
 
@@ -249,6 +267,8 @@ def weighted_forecast(opps: "pd.DataFrame", as_of: str, period: str = "Q", horiz
     Open opportunities count ``amount x probability``; Closed ones count in
     full in the period they closed.  Omitted (slipped) ones are shown with an
     expected value of 0 so that nothing disappears; lost ones are left out.
+
+    Engines: pandas only.
     """
     opps = _valid(opps, "amount", "outcome", "expected_close", "closed", need_probability=True)
     frame = opps.assign(category=forecast_categories(opps, as_of, horizon_months))
@@ -273,6 +293,8 @@ def forecast_calls(opps: "pd.DataFrame", as_of: str, period: str = "Q", horizon_
     Won deals count in full in both columns; overdue and lost deals never count.
     Given ``calibrated`` stage probabilities, ``weighted_calibrated`` weighs the
     same deals with them (the categories stay those of the CRM probabilities).
+
+    Engines: pandas only.
     """
     import pandas as pd
 
@@ -300,7 +322,10 @@ def forecast_calls(opps: "pd.DataFrame", as_of: str, period: str = "Q", horizon_
 
 def overdue_deals(opps: "pd.DataFrame", as_of: str, owner: str = "owner") -> "pd.DataFrame":
     """The 已忽略 deals (open, expected close already passed), largest first,
-    with owner, amount and how many days overdue."""
+    with owner, amount and how many days overdue.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     opps = _valid(opps, "amount", "outcome", "expected_close", owner)
@@ -313,14 +338,20 @@ def overdue_deals(opps: "pd.DataFrame", as_of: str, owner: str = "owner") -> "pd
 
 
 def win_rate(opps: "pd.DataFrame") -> float:
-    """won / (won + lost) among closed opportunities."""
+    """won / (won + lost) among closed opportunities.
+
+    Engines: pandas only.
+    """
     opps = _valid(opps, "outcome")
     won, lost = (opps["outcome"] == WON).sum(), (opps["outcome"] == LOST).sum()
     return float(won / (won + lost)) if won + lost else float("nan")
 
 
 def coverage(open_amount: float, quota: float, closed_won: float = 0.0) -> float:
-    """Pipeline coverage: open pipeline / what is still needed to reach the quota (same period for all three)."""
+    """Pipeline coverage: open pipeline / what is still needed to reach the quota (same period for all three).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     if not quota > 0:
         raise InputError(f"销售指标必须大于 0 (quota must be > 0), 收到 (got) {quota}")
     gap = quota - closed_won
@@ -328,7 +359,10 @@ def coverage(open_amount: float, quota: float, closed_won: float = 0.0) -> float
 
 
 def velocity(opps: "pd.DataFrame") -> float:
-    """Pipeline velocity per day: open deals x average won deal x win rate / average cycle (days)."""
+    """Pipeline velocity per day: open deals x average won deal x win rate / average cycle (days).
+
+    Engines: pandas only.
+    """
     opps = _valid(opps, "amount", "outcome", "created", "closed")
     won = opps[opps["outcome"] == WON]
     if won.empty:
@@ -349,6 +383,8 @@ def backtest(opps: "pd.DataFrame", history: "pd.DataFrame", quarters: Sequence[s
     rule leaves them out of the forecast), ``won_new`` deals created inside the
     quarter.  ``probabilities`` may be a function of the quarter's first day
     (to calibrate only on what was known then).
+
+    Engines: pandas only.
     """
     import pandas as pd
 
@@ -377,7 +413,10 @@ def weekly_review(opps: "pd.DataFrame", history: "pd.DataFrame", as_of: str, day
                   stale_days: int = 60, owner: str = "owner") -> "pd.DataFrame":
     """What a manager reads on Monday, per owner: open pipeline, what moved,
     what closed, what slipped (expected close passed) and what is at risk
-    (no stage change for ``stale_days``; one never moved counts from its creation)."""
+    (no stage change for ``stale_days``; one never moved counts from its creation).
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     opps = _valid(opps, "amount", "outcome", "created", "expected_close", "closed", owner, need_probability=True)
@@ -411,6 +450,8 @@ def empirical_probabilities(conversion: "pd.DataFrame") -> dict[str, float]:
     ``open`` column) whose last stage is the won stage.  Open deals have no
     outcome yet; counting them as failures would bias every probability low.
 
+    Engines: pandas only.
+
     >>> import pandas as pd
     >>> t = pd.DataFrame({"stage": ["线索", "赢单"], "entered": [10, 3], "open": [2, 0]})
     >>> empirical_probabilities(t)
@@ -426,7 +467,10 @@ def calibrated_before(opps: "pd.DataFrame", history: "pd.DataFrame", stages: Seq
                       when: "pd.Timestamp | str", fallback: Mapping[str, float] | None = None) -> dict[str, float]:
     """:func:`empirical_probabilities` from the deals closed before ``when`` only
     (what a forecaster could have known that day); a stage with no resolved
-    deal yet takes its ``fallback`` value (NaN without one)."""
+    deal yet takes its ``fallback`` value (NaN without one).
+
+    Engines: pandas only.
+    """
     import pandas as pd
     from cvwork.funnel import stage_conversion
 

@@ -32,6 +32,8 @@ def normalise_company(name: object) -> str:
     """A comparison key for company names: full-width to half-width, no spaces
     or brackets, 有限责任公司/股份有限公司 -> 有限公司, (集团) dropped.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> normalise_company(" 宁波（华信）精密机械有限责任公司 ") == normalise_company("宁波华信精密机械有限公司")
     True
     """
@@ -59,13 +61,20 @@ EMAIL = r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$"
 
 
 def phone_ok(phones: "pd.Series") -> "pd.Series":
-    """Mainland mobile (11 digits from 13-19) or landline with area code; +86, spaces and dashes ignored."""
+    """Mainland mobile (11 digits from 13-19) or landline with area code; +86, spaces and dashes ignored.
+
+    Engines: pandas only.
+    """
     digits = (phones.astype("string").str.replace(r"\.0$", "", regex=True)   # read as a float by a CSV reader
               .str.replace(r"[\s\-()（）]", "", regex=True).str.replace(r"^\+?86", "", regex=True))
     return (digits.str.match(MOBILE) | digits.str.match(LANDLINE)).fillna(False).astype(bool)
 
 
 def email_ok(emails: "pd.Series") -> "pd.Series":
+    """True where the address has a name, an ``@`` and a dotted domain (spaces around it ignored).
+
+    Engines: pandas only.
+    """
     return emails.astype("string").str.strip().str.match(EMAIL).fillna(False).astype(bool)
 
 
@@ -121,6 +130,8 @@ def screen_leads(leads: "pd.DataFrame", rules: Mapping | None = None, company: s
 
     ``rules`` overrides :data:`DEFAULT_RULES` key by key; a rule set to None
     is switched off.
+
+    Engines: pandas only.
     """
     import pandas as pd
 
@@ -184,7 +195,10 @@ def _check_rules(rules: Mapping) -> None:
 
 
 def screening_steps(screened: "pd.DataFrame") -> "pd.DataFrame":
-    """Counts after each step (raw -> valid -> unique -> fit) and the loss at each."""
+    """Counts after each step (raw -> valid -> unique -> fit) and the loss at each.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     n = len(screened)
@@ -199,7 +213,10 @@ def screening_steps(screened: "pd.DataFrame") -> "pd.DataFrame":
 
 
 def qualified_rate_by(screened: "pd.DataFrame", by: str) -> "pd.DataFrame":
-    """Leads and qualified rate per group (e.g. source, region), over unique valid leads too."""
+    """Leads and qualified rate per group (e.g. source, region), over unique valid leads too.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     g = screened.groupby(by)["status"]

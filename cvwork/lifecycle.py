@@ -20,6 +20,8 @@ from cvwork.errors import InputError, require_rows
 def default_as_of(dates: "pd.Series") -> "pd.Timestamp":
     """The day after the last date in ``dates`` (times of day dropped).
 
+    Engines: pandas only.
+
     >>> import pandas as pd
     >>> default_as_of(pd.Series(pd.to_datetime(["2025-03-01 23:59", "2025-12-31 08:30"])))
     Timestamp('2026-01-01 00:00:00')
@@ -126,6 +128,8 @@ def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str
 
     One row per period that has a next period: ``period``, ``active``,
     ``retained``, ``retention`` (within [0, 1]) and ``churn = 1 - retention``.
+
+    Engines: pandas only.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": list("abcab"),
@@ -292,7 +296,10 @@ def _prospects(leads: "pd.Series", customers: "pd.Series", customer: str) -> "pd
 
 
 def stage_counts(transactions: "pd.DataFrame", dates: "list[str] | pd.DatetimeIndex", **rules) -> "pd.DataFrame":
-    """Customers per lifecycle stage at each date (rows = dates, columns = stages)."""
+    """Customers per lifecycle stage at each date (rows = dates, columns = stages).
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     rows = {pd.Timestamp(d): lifecycle_stages(transactions, d, **rules)["stage"].value_counts()
@@ -305,6 +312,8 @@ def churn_observable_from(transactions: "pd.DataFrame", churn_days: int = 365, d
     """First date at which 流失 (``churn_days`` without a purchase) can be seen in full:
     the first day of the data plus ``churn_days``.  Before it, a customer who last
     bought before the data starts is invisible, so churn counts start from zero by construction.
+
+    Engines: pandas only.
 
     >>> import pandas as pd
     >>> churn_observable_from(pd.DataFrame({"date": pd.to_datetime(["2024-01-01 10:00", "2025-06-01 00:00"])}))
@@ -319,7 +328,10 @@ def quarter_marks(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | Non
                   date: str = "date") -> "pd.DatetimeIndex":
     """Analysis dates for a stage chart: the day after each quarter end from the first one
     where churn is observable (see :func:`churn_observable_from`) up to ``as_of``, which is
-    always the last mark, so the chart's last bar is the stage table at ``as_of``."""
+    always the last mark, so the chart's last bar is the stage table at ``as_of``.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     stamp = default_as_of(transactions[date]) if as_of is None else pd.Timestamp(as_of)
@@ -335,6 +347,8 @@ def churn_flow(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | None" 
 
     Only periods where churn is observable are returned, so a churn count is a real flow,
     not the build-up of a stock that starts at zero with the data.
+
+    Engines: pandas only.
     """
     import pandas as pd
 
@@ -353,7 +367,10 @@ def churn_flow(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | None" 
 
 def stage_transitions(transactions: "pd.DataFrame", start: str, end: str, **rules) -> "pd.DataFrame":
     """Crosstab of each customer's stage at ``start`` (rows) and at ``end`` (columns);
-    customers who had not bought yet at ``start`` appear as 未购买."""
+    customers who had not bought yet at ``start`` appear as 未购买.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     before = lifecycle_stages(transactions, start, **rules).set_index("customer")["stage"].astype(str)
@@ -368,6 +385,8 @@ def repeat_purchase_rate(transactions: "pd.DataFrame", customer: str = "customer
                          amount: str = "amount") -> float:
     """Share of customers with two or more purchase days (see the module note: two orders on
     one day are one purchase, a return is none).  Customers with no purchase day count as not repeating.
+
+    Engines: pandas only.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"customer": ["a", "a", "b", "b"], "amount": [5.0, 5.0, 5.0, -5.0],
@@ -384,7 +403,10 @@ def repeat_purchase_rate(transactions: "pd.DataFrame", customer: str = "customer
 def cohort_counts(transactions: "pd.DataFrame", freq: str = "M", customer: str = "customer",
                   date: str = "date", amount: str = "amount") -> "pd.DataFrame":
     """Customers of each first-purchase cohort (rows) buying k periods later (columns);
-    column 0 is the cohort size.  Purchase days only (returns are not activity)."""
+    column 0 is the cohort size.  Purchase days only (returns are not activity).
+
+    Engines: pandas only.
+    """
     days = purchase_days(transactions, customer, date, amount)
     days = days[days["purchase"]]
     period = days["day"].dt.to_period(freq)
@@ -397,6 +419,9 @@ def cohort_counts(transactions: "pd.DataFrame", freq: str = "M", customer: str =
 def cohort_retention(transactions: "pd.DataFrame", freq: str = "M", customer: str = "customer",
                      date: str = "date", amount: str = "amount") -> "pd.DataFrame":
     """Share of each first-purchase cohort buying again k periods later (column 0 = 100%);
-    the cohort sizes are ``cohort_counts(...)[0]``."""
+    the cohort sizes are ``cohort_counts(...)[0]``.
+
+    Engines: pandas only.
+    """
     counts = cohort_counts(transactions, freq, customer, date, amount)
     return counts.div(counts[0], axis=0)

@@ -76,6 +76,8 @@ def _valid_scores(scores: "pd.Series") -> "pd.Series":
 def nps(scores: "Iterable[float] | pd.Series") -> NPSResult:
     """NPS of 0-10 answers; blanks are excluded and counted in ``missing``.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> r = nps([10, 9, 9, 8, 7, 6, 3, 10, 10, 5])
     >>> r.score, r.n, round(r.se, 2)
     (20.0, 10, 27.57)
@@ -115,6 +117,8 @@ def nps_difference(a: NPSResult, b: NPSResult) -> NPSDifference:
     ``se = sqrt(se_a^2 + se_b^2)``; interval ``difference +- 1.96 se``; ``z =
     difference / se`` and the normal two-sided p-value.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> d = nps_difference(nps([10] * 6 + [0] * 4), nps([10] * 4 + [0] * 6))
     >>> round(d.difference, 1), round(d.se, 2), d.excludes_zero
     (40.0, 43.82, False)
@@ -128,7 +132,10 @@ def nps_difference(a: NPSResult, b: NPSResult) -> NPSDifference:
 
 
 def nps_by(survey: "pd.DataFrame", by: str, score: str = "score") -> "pd.DataFrame":
-    """NPS with interval per group, one row each, largest group first."""
+    """NPS with interval per group, one row each, largest group first.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     require_columns(survey, (by, score), "调查表")
@@ -137,14 +144,20 @@ def nps_by(survey: "pd.DataFrame", by: str, score: str = "score") -> "pd.DataFra
 
 
 def nps_trend(survey: "pd.DataFrame", freq: str = "M", date: str = "date", score: str = "score") -> "pd.DataFrame":
-    """NPS with interval per calendar period, in time order."""
+    """NPS with interval per calendar period, in time order.
+
+    Engines: pandas only.
+    """
     require_columns(survey, (date, score), "调查表")
     frame = survey.assign(period=survey[date].dt.to_period(freq).astype(str))
     return nps_by(frame, "period", score).sort_values("period").reset_index(drop=True)
 
 
 def score_distribution(scores: "pd.Series") -> "pd.DataFrame":
-    """Answers per score 0..10 with the group each score belongs to."""
+    """Answers per score 0..10 with the group each score belongs to.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     values = _valid_scores(scores).dropna().astype(int)

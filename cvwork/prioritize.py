@@ -47,6 +47,8 @@ def _criteria(custom: "Mapping[str, tuple[str, float, float]] | None") -> dict[s
 def criteria(custom: "Mapping[str, tuple[str, float, float]] | None" = None) -> dict[str, str]:
     """Chinese name of every criterion in use: the built-in five plus ``custom``.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> list(criteria({"authority": ("决策权", 1, 5)}).values())[-2:]
     ['近期互动', '决策权']
     """
@@ -81,6 +83,8 @@ def scaled_criteria(opps: "pd.DataFrame", custom: "Mapping[str, tuple[str, float
 
     ``custom`` adds user-defined criteria, e.g. ``{"authority": ("决策权", 1, 5)}``:
     the column is scaled linearly from ``low`` (0) to ``high`` (100).
+
+    Engines: pandas only.
     """
     import pandas as pd
 
@@ -132,6 +136,8 @@ def score_opportunities(opps: "pd.DataFrame", weights: Mapping[str, float] | Non
     beside the score: the score says how good a deal looks, the expected
     value how much it is worth.
 
+    Engines: pandas only.
+
     >>> import pandas as pd
     >>> o = pd.DataFrame({"opportunity_id": ["a"], "need_specificity": [5], "urgency": [3], "budget": [100],
     ...                   "amount": [100], "past_purchases": [0], "interactions_90d": [10]})
@@ -176,7 +182,10 @@ def seed_check_detail(opps: "pd.DataFrame", as_of: str, max_vendors: int = 3, mi
     """Seed 004's opportunity test, one column per condition: ``few_vendors``
     (shortlisted among at most ``max_vendors``), ``likely`` (probability >=
     ``min_probability``), ``in_window`` (as_of <= expected close <= as_of +
-    ``months``; an overdue close date fails), ``overdue`` and ``passes`` (all three)."""
+    ``months``; an overdue close date fails), ``overdue`` and ``passes`` (all three).
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     require_columns(opps, ("shortlisted_vendors", "probability", "expected_close"), "商机表")
@@ -195,14 +204,20 @@ def meets_seed_check(opps: "pd.DataFrame", as_of: str, max_vendors: int = 3, min
                      months: int = 3) -> "pd.Series":
     """Seed 004's third opportunity review: shortlisted among at most three
     vendors and at least 50% likely to sign within three months, i.e.
-    ``as_of <= expected_close <= as_of + months`` (an overdue deal fails)."""
+    ``as_of <= expected_close <= as_of + months`` (an overdue deal fails).
+
+    Engines: pandas only.
+    """
     return seed_check_detail(opps, as_of, max_vendors, min_probability, months)["passes"].rename("seed_check")
 
 
 def rank_stability(opps: "pd.DataFrame", weights: Mapping[str, float] | None = None, top: int = 10,
                    change: float = 0.2, id_col: str = "opportunity_id",
                    custom: "Mapping[str, tuple[str, float, float]] | None" = None) -> "pd.DataFrame":
-    """How many of the top ``top`` stay in the top when one weight moves by +-``change``."""
+    """How many of the top ``top`` stay in the top when one weight moves by +-``change``.
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     base_w = dict(DEFAULT_WEIGHTS if weights is None else weights)

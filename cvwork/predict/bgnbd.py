@@ -52,6 +52,8 @@ def two_branch_ll(z: "np.ndarray", x, tx, t, w, shift: int, with_grad: bool = Tr
 
     Terms that depend only on the integer x are computed once per distinct x
     (``distinct`` = ``np.unique(x, return_inverse=True)``, computed when not given).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
     """
     import numpy as np
     from scipy.special import digamma
@@ -75,7 +77,10 @@ def two_branch_ll(z: "np.ndarray", x, tx, t, w, shift: int, with_grad: bool = Tr
 
 
 def fit_two_branch(cls, frequency, recency, T, weights=None) -> BGNBD:
-    """Fit BG/NBD or MBG/NBD on (optionally weighted) x, t_x, T."""
+    """Fit BG/NBD or MBG/NBD on (optionally weighted) x, t_x, T.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
 
     x, tx, t = check_summary(frequency, recency, T)
@@ -98,6 +103,8 @@ def fit_two_branch(cls, frequency, recency, T, weights=None) -> BGNBD:
 def fit_bgnbd(frequency, recency, T, weights=None) -> BGNBD:
     """Maximum-likelihood BG/NBD r, alpha, a, b (``.fit`` has SEs, LL, convergence).
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> from cvwork import load_sample
     >>> from cvwork.predict import rfm_summary
     >>> s = rfm_summary(load_sample("cdnow_sample"), "1997-09-30")
@@ -109,12 +116,18 @@ def fit_bgnbd(frequency, recency, T, weights=None) -> BGNBD:
 
 
 def fit_mbgnbd(frequency, recency, T, weights=None) -> MBGNBD:
-    """Maximum-likelihood modified BG/NBD (MBG/NBD) r, alpha, a, b."""
+    """Maximum-likelihood modified BG/NBD (MBG/NBD) r, alpha, a, b.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     return fit_two_branch(MBGNBD, frequency, recency, T, weights)
 
 
 def bgnbd_log_likelihood(params: BGNBD, frequency, recency, T) -> "np.ndarray":
-    """Per-customer log-likelihood of the BG/NBD (or MBG/NBD) model."""
+    """Per-customer log-likelihood of the BG/NBD (or MBG/NBD) model.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
 
     x, tx, t = check_summary(frequency, recency, T)
@@ -163,6 +176,8 @@ def _expected(m: BGNBD, horizon: float, x, tx, t) -> "np.ndarray":
 def prob_alive(params: BGNBD, frequency, recency, T) -> "np.ndarray":
     """P(still active | x, t_x, T) for any fitted model (BG/NBD: 1 for x = 0).
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> float(prob_alive(BGNBD(0.243, 4.414, 0.793, 2.426), [0], [0], [30])[0])
     1.0
     """
@@ -171,6 +186,8 @@ def prob_alive(params: BGNBD, frequency, recency, T) -> "np.ndarray":
 
 def expected_purchases(params: BGNBD, t: float, frequency, recency, T) -> "np.ndarray":
     """Expected purchases in the next ``t`` time units, for any fitted model.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> round(float(expected_purchases(BGNBD(0.243, 4.414, 0.793, 2.426), 39, [2], [30.43], [38.86])[0]), 3)
     1.226

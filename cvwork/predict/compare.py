@@ -26,7 +26,10 @@ MODELS: dict[str, Callable] = {"BG/NBD": fit_bgnbd, "MBG/NBD": fit_mbgnbd, "Pare
 
 
 def fit_models(summary: "pd.DataFrame", names: list[str] | None = None) -> dict:
-    """Fit each named model (default: all of :data:`MODELS`) on a summary table."""
+    """Fit each named model (default: all of :data:`MODELS`) on a summary table.
+
+    Engines: pandas only.
+    """
     require_columns(summary, ("frequency", "recency", "T"), "汇总表")
     unknown = [n for n in (names or []) if n not in MODELS]
     if unknown:
@@ -39,6 +42,8 @@ def compare_models(summary: "pd.DataFrame", models: dict) -> "pd.DataFrame":
 
     ``holdout_error`` is predicted total / actual total - 1; ``mae`` and
     ``rmse`` are per-customer errors of the holdout purchase counts.
+
+    Engines: pandas only.
     """
     import numpy as np
     import pandas as pd
@@ -64,7 +69,10 @@ def _redraw(model, draws: int, seed: int) -> list:
 def purchase_intervals(model, t: float, frequency, recency, T, draws: int = 200, level: float = 0.95,
                        seed: int = 0) -> "pd.DataFrame":
     """Per customer: expected purchases in the next ``t`` and its interval
-    (``lower``, ``upper``) from the parameter uncertainty of a fitted model."""
+    (``lower``, ``upper``) from the parameter uncertainty of a fitted model.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
     import pandas as pd
 
@@ -76,7 +84,10 @@ def purchase_intervals(model, t: float, frequency, recency, T, draws: int = 200,
 def total_intervals(model, gg, summary: "pd.DataFrame", t: float, clv: Callable | None = None,
                     draws: int = 200, level: float = 0.95, seed: int = 0) -> "pd.DataFrame":
     """Total expected purchases in the next ``t`` (and total CLV when ``clv(model, gg)``
-    returns per-customer values) with their intervals; both models are redrawn."""
+    returns per-customer values) with their intervals; both models are redrawn.
+
+    Engines: pandas only.
+    """
     import numpy as np
     import pandas as pd
 
@@ -96,6 +107,8 @@ def total_intervals(model, gg, summary: "pd.DataFrame", t: float, clv: Callable 
 def model_to_dict(model) -> dict:
     """A fitted model as plain JSON-ready data (kind, parameters, fit summary).
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> from cvwork.predict import BGNBD
     >>> model_to_dict(BGNBD(0.243, 4.414, 0.793, 2.426))["params"]
     {'r': 0.243, 'alpha': 4.414, 'a': 0.793, 'b': 2.426}
@@ -112,6 +125,8 @@ def model_to_dict(model) -> dict:
 
 def model_from_dict(data: dict):
     """Rebuild a model saved with :func:`model_to_dict` (standard errors and intervals included).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> from cvwork.predict import BGNBD
     >>> model_from_dict(model_to_dict(BGNBD(0.243, 4.414, 0.793, 2.426))) == BGNBD(0.243, 4.414, 0.793, 2.426)

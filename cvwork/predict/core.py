@@ -71,7 +71,10 @@ class FitResult:
 
 
 def hessian(grad: Callable, z: "np.ndarray", step: float = 1e-5) -> "np.ndarray":
-    """Symmetric Hessian from central differences of a gradient."""
+    """Symmetric Hessian from central differences of a gradient.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
 
     k = len(z)
@@ -84,7 +87,10 @@ def hessian(grad: Callable, z: "np.ndarray", step: float = 1e-5) -> "np.ndarray"
 
 
 def numeric_grad(f: Callable, z: "np.ndarray", step: float = 1e-6) -> "np.ndarray":
-    """Central-difference gradient of a scalar function."""
+    """Central-difference gradient of a scalar function.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
 
     out = np.empty(len(z))
@@ -107,6 +113,8 @@ def fit_model(name: str, names: list[str], neg_ll: Callable, start: list[float],
     maps a parameter to the factor the data were divided by before fitting
     (time or money units); estimates and standard errors are returned on the
     caller's scale and ``ll_offset`` puts the log-likelihood back on it too.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
     """
     import numpy as np
     from scipy.optimize import minimize
@@ -159,7 +167,10 @@ def _inverse(h: "np.ndarray") -> "np.ndarray | None":
 
 def draw_params(fit: FitResult, draws: int, seed: int = 0) -> "np.ndarray":
     """Parameter vectors drawn from the asymptotic normal of the log-parameters
-    (a parametric bootstrap of the estimates): one row per draw."""
+    (a parametric bootstrap of the estimates): one row per draw.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
 
     if fit.cov_log is None:
@@ -171,7 +182,10 @@ def draw_params(fit: FitResult, draws: int, seed: int = 0) -> "np.ndarray":
 
 
 def check_summary(frequency, recency, T) -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
-    """Validated float arrays x, t_x, T for the continuous-time models."""
+    """Validated float arrays x, t_x, T for the continuous-time models.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
 
     x, tx, t = (np.asarray(v, dtype=float).ravel() for v in (frequency, recency, T))
@@ -188,7 +202,10 @@ def check_summary(frequency, recency, T) -> tuple["np.ndarray", "np.ndarray", "n
 
 
 def check_fittable(x: "np.ndarray", t: "np.ndarray", model: str) -> None:
-    """Refuse data a purchase model cannot be fitted to (lifetimes raises too)."""
+    """Refuse data a purchase model cannot be fitted to (lifetimes raises too).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     if len(x) == 0:
         raise InputError(f"没有客户，无法拟合 {model} (no customers: cannot fit {model}); 请检查校准期日期和数据 "
                          "(check the calibration dates and the data)")
@@ -202,6 +219,8 @@ def check_fittable(x: "np.ndarray", t: "np.ndarray", model: str) -> None:
 
 def compress(*columns: "np.ndarray") -> tuple[list["np.ndarray"], "np.ndarray"]:
     """Distinct rows of the given columns and how often each occurs (the weights).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> import numpy as np
     >>> rows, counts = compress(np.array([1.0, 0.0, 1.0]), np.array([2.0, 5.0, 2.0]))

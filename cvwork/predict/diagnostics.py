@@ -16,7 +16,10 @@ def frequency_recency_grid(params, T: float, t: float = 39.0, max_frequency: int
                            steps: int = 20, what: str = "purchases") -> "pd.DataFrame":
     """Expected purchases in the next ``t`` (``what="purchases"``) or P(alive)
     (``"alive"``) for customers observed for ``T``: rows = recency (most recent
-    at the top), columns = frequency 0..max_frequency."""
+    at the top), columns = frequency 0..max_frequency.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
     import pandas as pd
 
@@ -36,7 +39,10 @@ def _group_labels(index, max_frequency: int) -> list[str]:
 
 
 def holdout_comparison(summary: "pd.DataFrame", params, max_frequency: int = 7) -> "pd.DataFrame":
-    """Mean holdout purchases, actual against predicted, by calibration frequency (max_frequency+ pooled)."""
+    """Mean holdout purchases, actual against predicted, by calibration frequency (max_frequency+ pooled).
+
+    Engines: pandas only.
+    """
     import pandas as pd
 
     require_columns(summary, ("frequency", "recency", "T", "frequency_holdout", "duration_holdout"), "汇总表")
@@ -54,6 +60,8 @@ def count_probabilities(params, T, max_count: int = 7, draws: int = 200, seed: i
 
     Closed form for BG/NBD and MBG/NBD; for Pareto/NBD the shares of ``draws``
     seeded simulations per customer.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
     """
     import numpy as np
     from scipy.special import betaln, gammaln, xlogy
@@ -84,7 +92,10 @@ def _simulated_counts(params, t, max_count, draws, seed):
 
 
 def repeat_count_table(summary: "pd.DataFrame", params, max_count: int = 7) -> "pd.DataFrame":
-    """Number of customers with 0, 1, ..., max_count+ calibration repeat purchases: actual and expected."""
+    """Number of customers with 0, 1, ..., max_count+ calibration repeat purchases: actual and expected.
+
+    Engines: pandas only.
+    """
     import numpy as np
     import pandas as pd
 
@@ -103,6 +114,8 @@ def tracking_errors(track: "pd.DataFrame", calibration_end, window: int = 13) ->
     (actual / predicted - 1 over the last ``window`` calibration periods) and
     the mean actual per period in that window (``before``) and in the first
     ``window`` holdout periods (``after``).
+
+    Engines: pandas only.
     """
     import pandas as pd
 

@@ -65,6 +65,8 @@ def fit_bgbb(frequency, recency, n, weights=None) -> BGBB:
     with a transaction) and n (opportunities), one row per customer or per
     (x, t_x, n) cell with ``weights`` = the number of customers.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> m = fit_bgbb([0, 1, 1, 2, 2, 3], [0, 1, 3, 2, 3, 3], [3] * 6, weights=[50, 10, 12, 9, 14, 20])
     >>> m.fit.n, round(m.fit.log_likelihood, 2)
     (115, -199.13)
@@ -84,6 +86,8 @@ def fit_bgbb(frequency, recency, n, weights=None) -> BGBB:
 
 def bgbb_expected(params: BGBB, horizon: int, frequency, recency, n) -> "np.ndarray":
     """Expected transactions in the next ``horizon`` opportunities given x, t_x, n (FHS 2010, eq. 13).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> m = BGBB(1.204, 0.750, 0.657, 2.783)
     >>> bgbb_expected(m, 5, [6, 0], [6, 0], [6, 6]).round(2).tolist()
@@ -117,6 +121,8 @@ def fit_sbg(survivors) -> SBG:
     """Maximum-likelihood sBG from the number of customers still under
     contract at the start and after each period.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> m = fit_sbg([1000, 869, 743, 653, 593, 551, 517, 491])
     >>> round(m.alpha, 3), round(m.beta, 3)
     (0.668, 3.806)
@@ -139,6 +145,8 @@ def fit_sbg(survivors) -> SBG:
 
 def sbg_survival(params: SBG, periods: int) -> "np.ndarray":
     """S(t) = B(alpha, beta + t) / B(alpha, beta) for t = 0..periods.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> sbg_survival(SBG(1.0, 1.0), 3).round(3).tolist()
     [1.0, 0.5, 0.333, 0.25]

@@ -83,7 +83,10 @@ def _log_odds_dead(r, alpha, s, beta, x, tx, t):
 
 
 def pareto_log_likelihood(params: ParetoNBD, frequency, recency, T) -> "np.ndarray":
-    """Per-customer Pareto/NBD log-likelihood."""
+    """Per-customer Pareto/NBD log-likelihood.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     x, tx, t = check_summary(frequency, recency, T)
     return _ll(params.r, params.alpha, params.s, params.beta, x, tx, t)
 
@@ -102,6 +105,8 @@ def fit_pareto_nbd(frequency, recency, T, weights=None) -> ParetoNBD:
 
     The gradient is numerical (central differences) on the distinct
     (x, t_x, T) rows, so repeated customers cost nothing.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> from cvwork import load_sample
     >>> from cvwork.predict import rfm_summary

@@ -35,6 +35,8 @@ class GammaGamma:
 def spend_frequency_correlation(frequency, monetary) -> float:
     """Pearson correlation of frequency and average spend among repeat buyers.
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> round(spend_frequency_correlation([1, 2, 3, 0], [10.0, 20.0, 30.0, 0.0]), 3)
     1.0
     """
@@ -70,6 +72,8 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
 
     Warns (:class:`ModelWarning`) when frequency and spend correlate beyond
     ``SPEND_CORRELATION_LIMIT``: the model assumes they are independent.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> from cvwork import load_sample
     >>> from cvwork.predict import rfm_summary
@@ -110,6 +114,8 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
 def expected_spend(params: GammaGamma, frequency, monetary) -> "np.ndarray":
     """E[average spend | x, m]; for x = 0 the population mean p v / (q - 1).
 
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+
     >>> round(float(expected_spend(GammaGamma(6.25, 3.74, 15.44), [0], [0.0])[0]), 2)
     35.22
     """
@@ -121,7 +127,10 @@ def expected_spend(params: GammaGamma, frequency, monetary) -> "np.ndarray":
 
 
 def monthly_purchases(model, frequency, recency, T, months: int, units_per_month: float) -> "np.ndarray":
-    """Expected purchases in each of the next ``months`` months: shape (months, customers)."""
+    """Expected purchases in each of the next ``months`` months: shape (months, customers).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
+    """
     import numpy as np
 
     cumulative = np.array([model.expected_purchases(k * units_per_month, frequency, recency, T)
@@ -135,6 +144,8 @@ def expected_clv(bg, gg: GammaGamma, frequency, recency, T, monetary, months: in
     """Sum over months k of margin x E[purchases in month k] x E[spend] / (1 + d)^k.
 
     ``bg`` is any fitted purchase model (BG/NBD, MBG/NBD, Pareto/NBD).
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
     """
     import numpy as np
 
@@ -151,6 +162,8 @@ def predicted_clv(model, gg: GammaGamma, frequency, recency, T, monetary, months
                   margin: float = 0.3, discount_rate: float = 0.1, unit_days: float = 7.0) -> "np.ndarray":
     """Predictive CLV in the data's currency, consistent with lesson 03:
     sum_k margin x revenue_k / (1 + discount_rate)^(k/12), k = 1..months.
+
+    Engines: not a table function (numbers and arrays; a pandas Series works as an array).
 
     >>> from cvwork.predict.bgnbd import BGNBD
     >>> bg, gg = BGNBD(0.243, 4.414, 0.793, 2.426), GammaGamma(6.25, 3.74, 15.44)

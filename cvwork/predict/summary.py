@@ -119,6 +119,8 @@ def tracking(transactions: "pd.DataFrame", summary: "pd.DataFrame", model, end: 
     from the customer's first purchase (what the model says the cohort would
     do with no knowledge of its history).  Columns ``period_start``,
     ``actual``, ``predicted``, ``cumulative_actual``, ``cumulative_predicted``.
+
+    Engines: pandas only.
     """
     import numpy as np
     import pandas as pd

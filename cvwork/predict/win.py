@@ -20,6 +20,8 @@ def win_model_backtest(opps: "pd.DataFrame", split: str, won: str = "赢单", lo
     ``auc_model``, ``auc_rule``, ``n_train``, ``n_test``, ``coefficients``
     and ``calibration`` (mean predicted against observed win rate per decile
     of the model's probability).
+
+    Engines: pandas only.
     """
     import numpy as np
     import pandas as pd
