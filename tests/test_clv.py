@@ -74,6 +74,18 @@ def test_historical_clv_by_hand():
         clv.historical_clv(t.drop(columns="date"))
 
 
+def test_historical_clv_whole_days_and_blank_orders():
+    """Tenure counts whole days (times of day dropped); a line without an order id is no order."""
+    t = pd.DataFrame({"customer": ["a", "a", "a"], "order_id": ["1", "2", None],
+                      "date": pd.to_datetime(["2023-06-30 18:00", "2024-06-30 09:00", "2024-12-31 23:00"]),
+                      "amount": [100.0, 300.0, -50.0]})
+    out = clv.historical_clv(t, margin=1.0, lifespan_years=1).iloc[0]
+    days = (pd.Timestamp("2025-01-01") - pd.Timestamp("2023-06-30")).days     # as_of: the day after the last day
+    assert out["orders"] == 2 and out["revenue"] == 350.0 and out["aov"] == 175.0
+    assert out["tenure_years"] == pytest.approx(days / 365.25) and days == 551
+    assert out["clv"] == pytest.approx(350.0 / (days / 365.25))
+
+
 def test_unit_economics_by_hand():
     table = pd.DataFrame({"customer": list("abcd"), "clv": [300.0, 100.0, 90.0, 999.0],
                           "annual_margin": [120.0, 24.0, 36.0, 1.0], "channel": ["x", "x", "y", "y"],

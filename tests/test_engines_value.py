@@ -228,3 +228,15 @@ def test_missing_column_refused_before_computing():
         clv.historical_clv(rel)
     with pytest.raises(InputError, match="missing required column 'date'"):
         lifecycle.lifecycle_stages(rel)
+
+
+@pytest.mark.parametrize("engine", ["polars-lazy", "duckdb"])
+def test_ties_and_blanks_follow_one_rule(engine):
+    """Owner ties (the larger name), blank owners and blank order ids give the pandas answer."""
+    t = pd.DataFrame({"customer": ["x", "x", "x", "y", "y"], "amount": [1.0, 2.0, 3.0, 4.0, 5.0],
+                      "owner": ["b", "a", None, "c", "d"], "order_id": ["1", "2", None, "3", None],
+                      "date": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:00", "2025-03-01 00:00",
+                                              "2025-02-01 09:00", "2025-02-01 08:00"])})
+    assert_same(lifecycle.customer_dates(t), lifecycle.customer_dates(as_engine(t, engine)), engine)
+    assert_same(clv.historical_clv(t), clv.historical_clv(as_engine(t, engine)), engine)
+    assert _normal(clv.historical_clv(as_engine(t, engine)))["orders"].tolist() == [2.0, 1.0]

@@ -150,6 +150,16 @@ def test_owner_of_latest_line():
     assert out.loc["active", "owner"] == "丙"                    # the later of 乙 (2024) and 丙 (2025)
 
 
+def test_owner_rule_skips_blanks_and_breaks_ties_by_name():
+    """Same on every engine: lines without an owner are skipped; two owners at the latest time -> the larger name."""
+    t = pd.DataFrame({"customer": ["x", "x", "x", "y", "y"], "amount": 1.0,
+                      "owner": ["b", "a", None, "c", "d"],
+                      "date": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:00", "2025-03-01 00:00",
+                                              "2025-02-01 09:00", "2025-02-01 08:00"])})
+    owners = lc.customer_dates(t)["owner"].to_dict()
+    assert owners == {"x": "b", "y": "c"}        # x: the blank on 03-01 skipped, tie a/b -> b; y: 09:00 beats 08:00
+
+
 def test_churn_flow_by_hand():
     t = pd.DataFrame({"customer": ["x", "y", "y", "w", "z"], "amount": 1.0,
                       "date": pd.to_datetime(["2024-01-10", "2024-01-05", "2025-05-01", "2024-06-01", "2025-08-15"])})
