@@ -202,13 +202,15 @@ def _tidy(col: "pd.Series", zero_width: bool) -> "pd.Series":
 def customer_keys(names: "pd.Series") -> "pd.Series":
     """One comparison key per spelling: full width, case, inner spaces, zero-width
     characters, bracket widths and company-suffix variants do not matter."""
+    import numpy as np
     import pandas as pd
 
     from cvwork.identify import normalise_company
 
     def keys(values: "pd.Series") -> "pd.Series":
-        uniq = pd.unique(values.dropna())
-        return values.map({u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in uniq})
+        cells = values.tolist()
+        known = {u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in set(cells) if u is not None and u == u}
+        return pd.Series([known.get(u, np.nan) for u in cells], index=values.index, dtype=values.dtype)
 
     return per_distinct(as_text(names), keys)
 
@@ -227,8 +229,8 @@ def canonical_customers(frame: "pd.DataFrame") -> "tuple[pd.DataFrame, pd.DataFr
                                                                             minlength=len(spelling))})
     counts = counts[key.notna()].sort_values("rows", ascending=False, kind="stable")
     display = counts.drop_duplicates("key").set_index("key")["raw"]
-    shown = pd.api.extensions.take(key.map(display).to_numpy(dtype=object), codes, allow_fill=True)
-    frame = frame.assign(customer=pd.Series(shown, index=frame.index).astype("str"), customer_raw=raw)
+    shown = key.map(display).astype("str").array.take(codes, allow_fill=True)
+    frame = frame.assign(customer=pd.Series(shown, index=frame.index), customer_raw=raw)
     several = counts[counts.duplicated("key", keep=False)]                # keys written more than one way
     merged = several.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
                                                     rows=("rows", "sum"))

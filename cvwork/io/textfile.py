@@ -67,24 +67,35 @@ def _split_count(line: str, delim: str) -> int:
         return line.count(delim)
 
 
-def _line_count(text: str) -> int:
-    n = text.count("\n") + text.count("\r") - text.count("\r\n")
-    return n + (1 if text and not text.endswith(("\n", "\r")) else 0)
+def _line_count(text: str | bytes) -> int:
+    """Physical lines (\\n, \\r\\n or \\r each end one), of decoded text or of UTF-8 bytes."""
+    nl, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
+    n = text.count(nl) + text.count(cr) - text.count(cr + nl)
+    return n + (1 if text and not text.endswith((nl, cr)) else 0)
 
 
 def read_text(path: Path, encoding: str | None = None) -> "Source":
-    """A text file's one grid, with its encoding, delimiter and replaced bytes."""
+    """A text file's one grid, with its encoding, delimiter and replaced bytes.
+    A valid UTF-8 file is split straight from its bytes (decoded once, to check it)."""
+    import codecs
+
     from cvwork.io.sources import Source
 
     raw = path.read_bytes()
+    text = None
     if encoding:
-        replaced = raw.decode(encoding, errors="replace").count("\ufffd")
+        text = raw.decode(encoding, errors="replace")
+        replaced = text.count("\ufffd")
     else:
         encoding, replaced = detect_encoding(raw)
-    text = raw.decode(encoding, errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    head = text[:200_000].splitlines()[:200]
+    if not replaced and codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        data = raw.removeprefix(b"\xef\xbb\xbf")
+        text = text.removeprefix("\ufeff") if text is not None else None
+    else:
+        text = (text if text is not None else raw.decode(encoding, errors="replace")).removeprefix("\ufeff")
+        data = text.encode("utf-8")
+    head = (text if text is not None else data[:1_000_000].decode("utf-8", errors="replace"))[:200_000]
+    head = head.splitlines()[:200]
     delim = sniff_delimiter(head)
     source = Source(path, "text", [], encoding=encoding, delimiter=delim or "空白 (whitespace)",
                     replaced_bytes=replaced)
@@ -92,16 +103,13 @@ def read_text(path: Path, encoding: str | None = None) -> "Source":
         source.notes.append(f"{replaced} 个无法按 {encoding} 解码的字节已替换为 � "
                             f"({replaced} bytes that are not valid {encoding} were replaced)")
     if delim is None:
-        source.grids.append(_aligned(text))
+        source.grids.append(_aligned(text if text is not None else data.decode("utf-8")))
         return source
     counts = [c for c in (_split_count(line, delim) + 1 for line in head if line.strip()) if c > 1] or [1]
     width = max(set(counts), key=lambda c: (counts.count(c), c))   # the usual width; longer lines are checked
-    utf8 = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    if replaced or encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
-        utf8 = text.encode("utf-8")
-    lines = _line_count(text)
-    grid = _arrow_csv(utf8, delim, width, lines) or _fast_csv(path, encoding, delim, width, lines)
-    source.grids.append(grid or _careful_csv(text, delim, width))
+    lines = _line_count(text if text is not None else data)
+    grid = _arrow_csv(data, delim, width, lines) or _fast_csv(path, encoding, delim, width, lines)
+    source.grids.append(grid or _careful_csv(text if text is not None else data.decode("utf-8"), delim, width))
     return source
 
 
