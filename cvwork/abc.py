@@ -106,7 +106,7 @@ def abc_summary(table: "pd.DataFrame") -> "pd.DataFrame":
 
     cls, rev = nw.col("abc_class"), nw.col("revenue")
     sums = scalars(table, nw.when(rev > 0).then(rev).sum().alias("positive"),
-                   *[(cls == c).sum().alias(f"n_{c}") for c in "ABC"],
+                   *[(cls == c).cast(nw.Int64).sum().alias(f"n_{c}") for c in "ABC"],
                    *[nw.when(cls == c).then(rev).sum().alias(f"r_{c}") for c in "ABC"])
     out = pd.DataFrame({"abc_class": list("ABC"), "customers": [int(sums[f"n_{c}"] or 0) for c in "ABC"],
                         "revenue": [float(sums[f"r_{c}"] or 0) for c in "ABC"]})
@@ -128,7 +128,7 @@ def pareto_point(table: "pd.DataFrame", level: float = 0.8) -> float:
     import narwhals as nw
 
     before = nw.col("cum_share") - nw.col("share").clip(lower_bound=0)
-    got = scalars(table, (before < level - 1e-12).sum().alias("k"), nw.len().alias("n"))
+    got = scalars(table, (before < level - 1e-12).cast(nw.Int64).sum().alias("k"), nw.len().alias("n"))
     return float(got["k"] / got["n"])
 
 

@@ -16,6 +16,7 @@ Helpers:
 - :func:`require` checks required columns on any engine (without computing the frame);
 - :func:`day_number` turns a date/datetime expression into whole days since 1970-01-01
   (integer day arithmetic that every engine does the same way);
+- :func:`round_even` rounds halves to even on every engine (as pandas does);
 - :func:`like` hands a small pandas result back as the kind of frame the user gave;
 - :func:`local_spark` starts a quiet local Spark session (lessons, tests).
 
@@ -137,6 +138,25 @@ def day_number(expr):
     y = expr.dt.year().cast(nw.Int64)
     leaps = (y - 1969) // 4 - (y - 1901) // 100 + (y - 1601) // 400  # leap days in 1970 .. y-1
     return (y - 1970) * 365 + leaps + expr.dt.ordinal_day().cast(nw.Int64) - 1
+
+
+def round_even(expr, decimals: int = 0):
+    """``expr`` rounded to ``decimals`` the way pandas/NumPy do (``rint(x * 10**d) / 10**d``:
+    halves to even), on every engine; SQL's ``round`` sends halves away from zero.
+
+    >>> import narwhals as nw, pandas as pd
+    >>> d = pd.DataFrame({"x": [389.25, 0.125, -2.5, 2.5, 1.26]})
+    >>> nw.from_native(d).select(round_even(nw.col("x"), 1)).to_native()["x"].tolist()
+    [389.2, 0.1, -2.5, 2.5, 1.3]
+    """
+    import narwhals as nw
+
+    scale = 10.0 ** decimals
+    y = expr * scale
+    low = y.floor()
+    rest = y - low
+    even = nw.when(rest > 0.5).then(low + 1).when(rest < 0.5).then(low).otherwise(low + (low % 2).abs())
+    return even / scale
 
 
 def day_of(stamp) -> int:

@@ -133,7 +133,7 @@ def _bucket_counts(per_customer, labels: Sequence[str]) -> "tuple[list[int], lis
     import narwhals as nw
 
     bucket, revenue = nw.col("bucket"), nw.col("revenue")
-    got = scalars(per_customer, *[(bucket == label).sum().alias(f"n{i}") for i, label in enumerate(labels)],
+    got = scalars(per_customer, *[(bucket == label).cast(nw.Int64).sum().alias(f"n{i}") for i, label in enumerate(labels)],
                   *[nw.when(bucket == label).then(revenue).sum().alias(f"r{i}") for i, label in enumerate(labels)])
     return ([int(got[f"n{i}"] or 0) for i in range(len(labels))],
             [float(got[f"r{i}"] or 0.0) for i in range(len(labels))])
@@ -279,8 +279,8 @@ def _stage_counts(data: "pd.DataFrame | pd.Series | dict", stages: list[str], op
     require(data, (opportunity, stage))
     depth, is_open = nw.col("depth"), nw.col(opportunity).is_in(list(still_open))
     got = scalars(_depths(data, stages, opportunity, stage),
-                  *[(depth >= k).sum().alias(f"e{k}") for k in range(len(stages))],
-                  *[((depth == k) & is_open).sum().alias(f"o{k}") for k in range(len(stages))])
+                  *[(depth >= k).cast(nw.Int64).sum().alias(f"e{k}") for k in range(len(stages))],
+                  *[((depth == k) & is_open).cast(nw.Int64).sum().alias(f"o{k}") for k in range(len(stages))])
     entered_n = np.array([got[f"e{k}"] or 0 for k in range(len(stages))], dtype=float)
     open_n = np.array([got[f"o{k}"] or 0 for k in range(len(stages))], dtype=float)
     return entered_n, open_n, _days_in_stage(data, stages, opportunity, stage, entered)

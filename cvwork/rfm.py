@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 from cvwork.errors import InputError, require_rows
-from cvwork.frames import day_number, day_of, engine_of, nw_frame, require, scalars
+from cvwork.frames import day_number, day_of, engine_of, nw_frame, require, round_even, scalars
 
 #: (Chinese name, English name, R range, F range); ranges are inclusive and
 #: together cover the 5 x 5 R x F grid exactly once (tested).
@@ -151,10 +151,12 @@ def _days(lines: "nw.LazyFrame | nw.DataFrame", customer: str, date: str, amount
 
 
 def _line_facts(lines, customer: str, date: str, amount: str) -> dict:
-    """Rows, lines without a customer, whether any amount is non-zero, the last day (one small query)."""
+    """Rows, lines without a customer, distinct customers, whether any amount is non-zero and the
+    last day (one small query)."""
     import narwhals as nw
 
     return scalars(lines, nw.len().alias("rows"), nw.col(customer).null_count().alias("no_customer"),
+                   nw.col(customer).n_unique().alias("customers"),
                    (nw.col(amount) != 0).fill_null(False).any().alias("nonzero"),
                    _day_expr(lines, date).max().alias("last"))
 
@@ -246,7 +248,8 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
     days = _days(lines, customer, date, amount, order)
     stamp = _check_as_of(days, facts["last"], as_of)
     out = _per_customer(days, customer, day_of(stamp))
-    score = lambda name, better=True: _score(nw.col(name), nw.len(), better)  # noqa: E731
+    n = nw.lit(facts["customers"], nw.Int64)  # known: no window over the whole table just to count it
+    score = lambda name, better=True: _score(nw.col(name), n, better)  # noqa: E731
     out = out.with_columns(score("recency_days", False).alias("R"), score("frequency").alias("F"),
                            score("monetary").alias("M"))
     out = out.with_columns((nw.col("R") * 100 + nw.col("F") * 10 + nw.col("M")).cast(nw.String).alias("rfm_code"),
@@ -298,7 +301,7 @@ def _check_as_of(days, last: "pd.Timestamp", as_of: "str | pd.Timestamp | None")
     last = pd.Timestamp(last).normalize()
     stamp = pd.Timestamp(as_of).normalize() if as_of is not None else last + pd.Timedelta(days=1)
     if last >= stamp:
-        n = scalars(days, (day_number(nw.col("day")) >= day_of(stamp)).sum().alias("n"))["n"]
+        n = scalars(days, (day_number(nw.col("day")) >= day_of(stamp)).cast(nw.Int64).sum().alias("n"))["n"]
         raise InputError(f"有 {n} 天的交易不早于分析日期 {stamp:%Y-%m-%d} ({n} customer-days are on "
                          f"or after as_of), 最晚 (latest) {last:%Y-%m-%d}; 请调整 as_of 或删除这些行 "
                          f"(move as_of or drop them)")
@@ -359,7 +362,7 @@ def segment_summary(table: "pd.DataFrame", by: str = "segment") -> "pd.DataFrame
     out = (nw_frame(table).group_by(by)
            .agg(nw.len().alias("customers"), nw.col("monetary").sum().alias("revenue"),
                 nw.col("recency_days").mean().alias("avg_recency_days"), nw.col("frequency").mean().alias("avg_frequency"))
-           .with_columns(nw.col("avg_recency_days").round(1), nw.col("avg_frequency").round(2),
+           .with_columns(round_even(nw.col("avg_recency_days"), 1), round_even(nw.col("avg_frequency"), 2),
                          (nw.col("customers") / nw.col("customers").sum()).alias("customer_share"),
                          (nw.col("revenue") / nw.col("revenue").sum()).alias("revenue_share")))
     if by == "segment":
