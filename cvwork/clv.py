@@ -207,15 +207,13 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
     """
     import narwhals as nw
 
-    from cvwork.frames import day_number, day_of
-    from cvwork.lifecycle import _finish, _last_day, _lines
+    from cvwork.frames import day_number
+    from cvwork.lifecycle import _checked, _finish, _lines
 
     if not 0 < margin <= 1:
         raise InputError(f"毛利率必须在 (0, 1] 之间 (margin must be in (0, 1]), 收到 (got) {margin}")
     lines = _lines(transactions, (customer, date, amount))
-    today = _last_day(lines, date) + 1 if as_of is None else day_of(as_of)
-    if as_of is not None and not _is_lazy(lines):
-        require_rows(lines)
+    today = _checked(lines, customer, date, as_of)
     key = order if order and order in lines.collect_schema().names() else date
     per = (lines.with_columns(_none=nw.col(key).is_null().cast(nw.Int64))
            .group_by(customer).agg(nw.col(amount).sum().alias("revenue"), nw.col(key).n_unique().alias("orders"),
@@ -228,12 +226,6 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
     per = per.with_columns(clv=nw.col("annual_margin") * lifespan_years)
     cols = [customer, "revenue", "orders", "aov", "first_purchase", "tenure_years", "frequency", "annual_margin", "clv"]
     return _finish(per.select(cols), ["clv", customer], descending=[True, False])
-
-
-def _is_lazy(frame) -> bool:
-    import narwhals as nw
-
-    return isinstance(frame, nw.LazyFrame)
 
 
 def unit_economics(clv_table: "pd.DataFrame", spend: "dict[str, float]", group: str = "channel",

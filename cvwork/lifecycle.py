@@ -35,7 +35,7 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
                   amount: str = "amount", order: str = "order_id") -> "pd.DataFrame":
     """One row per customer and calendar day: ``day``, ``net`` amount and ``purchase``.
 
-    The rule is :func:`cvwork.rfm.purchase_days`' (one rule): ``purchase``
+    This is :func:`cvwork.rfm.purchase_days` (one rule, one implementation): ``purchase``
     is True when the day's net amount is positive and the day has a line that is
     not a return or cancellation (amount < 0, or an invoice number ``C`` + digit,
     as in retail exports).  Without an amount column every day is a purchase.
@@ -51,8 +51,14 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     >>> purchase_days(t)[["net", "purchase"]].values.tolist()   # one day of two lines, two return days
     [[150.0, True], [-150.0, False], [-20.0, False]]
     """
+    import narwhals as nw
+
+    from cvwork.rfm import purchase_days as days_of
+
     lines = _lines(transactions, (customer, date))
-    return _finish(_purchase_days(lines, customer, date, amount, order), [customer, "day"])
+    if amount not in lines.collect_schema().names():  # no money column: each line counts 1, every day a purchase
+        transactions = lines.with_columns(nw.lit(1.0).alias(amount)).to_native()
+    return days_of(transactions, customer, date, amount, order)
 
 
 # --- engine helpers: narwhals on every engine (cvwork.frames has the shared ones) ------------------
@@ -78,15 +84,33 @@ def _day_number(expr):
     return 365 * (y - 1970) + (y - 1969) // 4 - (y - 1901) // 100 + (y - 1601) // 400 + expr.dt.ordinal_day() - 1
 
 
-def _last_day(lines, date: str) -> int:
-    """Day number of the latest ``date``: one small aggregate, collected; refuses an empty table."""
+def _facts(lines, customer: str, date: str, last: bool = True) -> "int | None":
+    """One small aggregate, collected: refuses an empty table and lines without a customer, and
+    gives the day number of the latest ``date`` (None when ``last`` is False)."""
     import narwhals as nw
 
-    from cvwork.frames import day_number, scalars
+    from cvwork.frames import scalars
+    from cvwork.rfm import _no_customer
 
-    row = scalars(lines, nw.len().alias("n"), day_number(nw.col(date)).max().alias("d"))
+    extra = [_day_number(nw.col(date)).max().alias("d")] if last else []
+    row = scalars(lines, nw.len().alias("n"), nw.col(customer).null_count().alias("blank"), *extra)
     require_rows(range(int(row["n"])))
-    return int(row["d"])
+    _no_customer(int(row["blank"]), customer)
+    return int(row["d"]) if last else None
+
+
+def _checked(lines, customer: str, date: str, as_of) -> int:
+    """The day number of ``as_of`` (default: the day after the last day).  The lines are checked
+    (rows, customers) whenever that costs no extra pass: with the default, or on an eager frame."""
+    import narwhals as nw
+
+    from cvwork.frames import day_of
+
+    if as_of is None:
+        return _facts(lines, customer, date) + 1
+    if isinstance(lines, nw.DataFrame):
+        _facts(lines, customer, date, last=False)
+    return day_of(as_of)
 
 
 def _finish(frame, by: "list[str]", descending: "bool | list[bool]" = False, ns: bool = True):
@@ -103,22 +127,6 @@ def _finish(frame, by: "list[str]", descending: "bool | list[bool]" = False, ns:
             if str(out[col].dtype).startswith("datetime64"):
                 out[col] = out[col].astype("datetime64[ns]")
     return out
-
-
-def _purchase_days(lines, customer: str, date: str, amount: str, order: "str | None"):
-    """narwhals frame ``customer``, ``day``, ``net``, ``purchase`` (the rule of :func:`purchase_days`)."""
-    import narwhals as nw
-
-    names = lines.collect_schema().names()
-    net = nw.col(amount).cast(nw.Float64) if amount in names else nw.lit(1.0)
-    cancel = net < 0
-    if order and order in names:
-        cancel = cancel | nw.col(order).cast(nw.String).str.contains(r"^[Cc]\d").fill_null(False)
-    return (lines.select(nw.col(customer), nw.col(date).dt.truncate("1d").alias("day"), net.alias("net"),
-                         (~cancel).alias("_sale"))
-            .group_by(customer, "day").agg(nw.col("net").sum(), nw.col("_sale").max())
-            .with_columns(purchase=(nw.col("net") > 0) & nw.col("_sale"))
-            .drop("_sale"))
 
 
 def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str = "customer",
@@ -186,8 +194,11 @@ def _customer_dates(lines, customer: str, date: str, amount: str, owner: str):
     """narwhals frame: ``customer``, ``first_purchase``, ``last_purchase``, ``revenue`` [, ``owner``]."""
     import narwhals as nw
 
+    from cvwork.rfm import _days
+
     names = lines.collect_schema().names()
-    days = _purchase_days(lines, customer, date, amount, "order_id")
+    days = _days(lines if amount in names else lines.with_columns(nw.lit(1.0).alias(amount)),
+                 customer, date, amount, "order_id")
     out = (days.with_columns(_buy=nw.when(nw.col("purchase")).then(nw.col("day")))
            .group_by(customer).agg(nw.col("_buy").min().alias("first_purchase"),
                                    nw.col("_buy").max().alias("last_purchase"), nw.col("net").sum().alias("revenue")))
@@ -232,17 +243,13 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
     import narwhals as nw
     import pandas as pd
 
-    from cvwork.frames import day_number, day_of
-
     if not (0 < new_days and 0 < silent_days < churn_days):
         raise InputError(f"需要 new_days > 0 且 0 < silent_days < churn_days (need new_days > 0 and "
                          f"0 < silent_days < churn_days), 收到 (got) {new_days}, {silent_days}, {churn_days}")
     lines = _lines(transactions, (customer, date))
-    if as_of is None:                              # the day after the last day: every line counts
-        today = _last_day(lines, date) + 1
-    else:                                          # whole days: a line at 23:59 on as_of counts
-        today = day_of(as_of)
-        lines = lines.filter(day_number(nw.col(date)) <= today)
+    today = _checked(lines, customer, date, as_of)
+    if as_of is not None:                          # whole days: a line at 23:59 on as_of counts
+        lines = lines.filter(_day_number(nw.col(date)) <= today)
     info = _customer_dates(lines, customer, date, amount, "owner")
     first_age = today - _day_number(nw.col("first_purchase"))
     last_age = today - _day_number(nw.col("last_purchase"))

@@ -3,8 +3,9 @@
 For the sample data and for a generated 1,000,000-line table, each function runs on pandas,
 Polars (eager and lazy), DuckDB and Spark: the same customers, the same stages, counts and dates,
 every value within 1e-9 relative (1e-6 absolute, for nets of returns near zero) and totals within
-1e-6 relative; a lazy input gives back a lazy object of the same engine.  The big table is
-written once per session to a Parquet file that each engine reads natively.  pandas itself is
+1e-6 relative; a lazy input gives back a lazy object of the same engine.  The big table
+(tests/engines.py's generator plus owners) is written once per session to a Parquet file that each
+engine reads natively.  pandas itself is
 held to hand-computed answers in test_clv.py, test_nps_lifecycle.py and test_predict.py.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from engines import ENGINES, as_engine
+from engines import ENGINES, as_engine, big_sales, read_engine, write_parquet
 
 from cvwork import clv, lifecycle, predict
 from cvwork.datasets import load_sample
@@ -24,21 +25,13 @@ AS_OF = pd.Timestamp("2026-01-01")
 
 
 def generated_lines(n: int = 1_000_000, seed: int = 19) -> pd.DataFrame:
-    """A seeded sales log: ~n/10 customers (skewed), four years with times of day, 3% returns
-    (negative amounts), 1% cancelled invoices (``C`` + digits) and one owner per customer."""
+    """The shared seeded sales table (:func:`engines.big_sales`: times of day, returns, cancellation
+    invoices) with an ``owner`` per line (five names, 1% blank), so the latest line's owner, its
+    ties and blanks are exercised too."""
     rng = np.random.default_rng(seed)
-    n_cust = max(n // 10, 1)
-    cust = (n_cust * rng.random(n) ** 2).astype(np.int64)
-    seconds = rng.integers(0, 4 * 365 * 86400, n)
-    amount = np.round(rng.lognormal(6, 1, n), 2)
-    back = rng.random(n) < 0.03
-    amount[back] = -amount[back]
-    order = np.char.add(np.where(rng.random(n) < 0.01, "C", "O"), rng.integers(0, n // 3, n).astype(str))
-    owners = np.array(["甲", "乙", "丙", "丁", "戊"])
-    return pd.DataFrame({"date": (np.datetime64("2022-01-01T00:00:00", "s") + seconds).astype("datetime64[ns]"),
-                         "customer": pd.array(np.char.add("c", cust.astype(str)), dtype="str"),
-                         "amount": amount, "order_id": pd.array(order, dtype="str"),
-                         "owner": pd.array(owners[cust % 5], dtype="str")})
+    owners = np.array(["甲", "乙", "丙", "丁", "戊"], dtype=object)[rng.integers(0, 5, n)]
+    owners[rng.random(n) < 0.01] = None
+    return big_sales(n, customers=n // 10).assign(owner=pd.array(owners, dtype="str"))
 
 
 # --- the calls: (data set, function of a frame) ----------------------------------------------------
@@ -125,26 +118,7 @@ def spark_samples(samples, request):
 @pytest.fixture(scope="session")
 def big_parquet(tmp_path_factory):
     """The generated 1M-line table, written once (timestamps in microseconds, which Spark reads)."""
-    path = tmp_path_factory.mktemp("engines_value") / "lines.parquet"
-    generated_lines().to_parquet(path, index=False, coerce_timestamps="us", allow_truncated_timestamps=True)
-    return path
-
-
-def read_native(path, engine: str, spark=None):
-    """The Parquet file as each engine reads it itself (nothing goes through pandas)."""
-    if engine == "pandas":
-        return pd.read_parquet(path)
-    if engine in ("polars", "polars-lazy"):
-        import polars as pl
-
-        return pl.scan_parquet(path) if engine == "polars-lazy" else pl.read_parquet(path)
-    if engine == "duckdb":
-        import duckdb
-
-        con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'")
-        return con.read_parquet(str(path))
-    return spark.read.parquet(str(path))
+    return write_parquet(generated_lines(), tmp_path_factory.mktemp("engines_value") / "lines.parquet")
 
 
 # --- the sample data ------------------------------------------------------------------------------
@@ -174,14 +148,14 @@ def test_sample_answers_are_not_trivial(pandas_answers):
 
 @pytest.fixture(scope="module")
 def big_answers(big_parquet):
-    frame = read_native(big_parquet, "pandas")
+    frame = read_engine(big_parquet, "pandas")
     return {name: call(frame) for name, call in BIG_CALLS.items()}
 
 
 @pytest.mark.parametrize("engine", OTHERS)
 def test_big_table_same_answer(engine, big_parquet, big_answers, request):
     spark = request.getfixturevalue("spark") if engine == "spark" else None
-    frame = read_native(big_parquet, engine, spark)
+    frame = read_engine(big_parquet, engine, spark)
     for name, call in BIG_CALLS.items():
         if engine != "spark" or name in SPARK_BIG:
             assert_same(big_answers[name], call(frame), engine)
@@ -240,3 +214,12 @@ def test_ties_and_blanks_follow_one_rule(engine):
     assert_same(lifecycle.customer_dates(t), lifecycle.customer_dates(as_engine(t, engine)), engine)
     assert_same(clv.historical_clv(t), clv.historical_clv(as_engine(t, engine)), engine)
     assert _normal(clv.historical_clv(as_engine(t, engine)))["orders"].tolist() == [2.0, 1.0]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_lines_without_a_customer_refused(engine):
+    t = pd.DataFrame({"customer": ["a", None], "amount": [1.0, 2.0],
+                      "date": pd.to_datetime(["2025-01-01", "2025-01-02"])})
+    for call in (clv.historical_clv, lifecycle.lifecycle_stages):
+        with pytest.raises(InputError, match="1 rows have no customer"):
+            call(as_engine(t, engine))
