@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -105,6 +106,7 @@ def child(engine: str, path: str) -> None:
         out.update(read=t1 - t0, rfm=t2 - t1, abc=t3 - t2)
     out["total"] = time.perf_counter() - t0
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["load"] = os.getloadavg()[0]                 # other work on the machine during the run
     print(json.dumps(out))
 
 
@@ -134,8 +136,8 @@ def main() -> None:
         return child(*args.child)
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
-    print("| lines | file | engine | runs | read_sales s | rfm_table s | abc_analysis s | total s | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| lines | file | engine | runs | read_sales s | rfm_table s | abc_analysis s | total s | peak RSS MB | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes.split(","):
         lines = _size(size)
         free = shutil.disk_usage(folder).free / 1e9
@@ -157,7 +159,7 @@ def main() -> None:
                     print(f"| {size} | {fmt} | {engine} | {repeat} | failed | | | | |", flush=True)
                     continue
                 print(f"| {size} | {fmt} | {engine} | {repeat} | {r['read']:.2f} | {r.get('rfm', 0):.2f} | "
-                      f"{r.get('abc', 0):.2f} | {r['total']:.2f} | {r['rss_mb']:,.0f} |", flush=True)
+                      f"{r.get('abc', 0):.2f} | {r['total']:.2f} | {r['rss_mb']:,.0f} | {r['load']:.1f} |", flush=True)
         if not args.keep:
             for p in paths.values():
                 p.unlink(missing_ok=True)

@@ -148,7 +148,10 @@ def _lines(frame: D.Frame, layout, names, header, pos, scale, required) -> None:
     code += ["WHEN arange THEN 'amount_range'", "WHEN amount IS NULL THEN 'amount'"] if "amount" in pos else []
     code += ["WHEN tonly0 AND date IS NULL THEN 'time_only'", "WHEN date IS NULL THEN 'date'"] if "date" in pos else []
     code += ["WHEN quantity IS NULL AND NOT qmiss THEN 'quantity'"] if "quantity" in pos else []
-    frame.sql_exec(f"""CREATE TABLE lines AS SELECT *,
+    keep = ["i", "cmiss", "amount"] + [c for c in ("date", "quantity", "customer_raw") if c in pos or
+                                        (c == "customer_raw" and "customer" in pos)]
+    keep += [D._q(n) for n in names if n in TEXT_COLUMNS + ID_COLUMNS and n != "customer"]
+    frame.sql_exec(f"""CREATE TABLE lines AS SELECT {', '.join(keep)},
             CASE WHEN blank OR hdr THEN NULL ELSE label0 END AS label,
             CASE WHEN NOT arange THEN amount END AS famount,
             CASE {' '.join(code)} END AS code

@@ -240,10 +240,10 @@ def display_names(con) -> "tuple[bool, pd.DataFrame]":
     merged spellings), as :func:`cvwork.io.clean.canonical_customers` chooses:
     the most common spelling of a key, ties by first appearance."""
     counts = con.sql("""
-        WITH c AS (SELECT customer_raw AS raw, coalesce(m_keys.key, cv_key(customer_raw)) AS key, count(*) AS rows,
-                          min(i) AS first
-                   FROM lines LEFT JOIN m_keys ON m_keys.clean = lines.customer_raw
-                   WHERE code IS NULL AND customer_raw IS NOT NULL GROUP BY ALL)
+        WITH g AS (SELECT customer_raw AS raw, count(*) AS rows, min(i) AS first FROM lines
+                   WHERE code IS NULL AND customer_raw IS NOT NULL GROUP BY 1),
+             c AS (SELECT raw, coalesce(m_keys.key, cv_key(raw)) AS key, rows, first
+                   FROM g LEFT JOIN m_keys ON m_keys.clean = g.raw)
         SELECT * FROM c WHERE key IN (SELECT key FROM c GROUP BY key HAVING count(*) > 1)""").df()
     counts = counts.sort_values(["rows", "first"], ascending=[False, True], kind="stable")
     display = counts.drop_duplicates("key").set_index("key")["raw"]
