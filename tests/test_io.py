@@ -129,3 +129,62 @@ def test_account_summary_reconciles_on_sample():
     assert table.loc["读取 (read)", "行数 (rows)"] == acc.rows_read
     assert table["行数 (rows)"].iloc[1:].sum() == acc.rows_read
     assert acc.reconciles
+
+
+# --- fast paths (issue 12's speed work) give what the general rules give ----------------------
+
+def test_plain_customer_keys_equal_normalise_company():
+    """The at-once key of plain names (ASCII letters/digits and Han characters) is
+    normalise_company's, including the suffix rules and their order."""
+    import random
+
+    from cvwork.identify import normalise_company
+    from cvwork.io.clean import customer_keys
+
+    rng = random.Random(12)
+    parts = list("ABCabcXz09科技上海（）() 　·.,，、ＡＢ１\u200bİ") + ["有限责任公司", "股份有限公司", "集团", "（集团）",
+                                                              "(集团)", "有限公司"]
+    names = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+    keys = customer_keys(pd.Series(names * 2 + [None], dtype="str"))        # > 1000 cells: once per spelling
+    want = [normalise_company(n.replace("\u200b", "")) for n in names * 2]
+    assert keys.tolist()[:-1] == want and keys.isna().tolist()[-1]
+    assert customer_keys(pd.Series(["ABC集团有限责任公司", "股份有限公司Ab"] * 600, dtype="str"))[:2].tolist() == \
+        ["abc有限公司", "有限公司ab"]
+
+
+def test_text_fast_paths_equal_general_parsers():
+    """Plain ISO dates and plain decimals converted at once equal the general parsers' values."""
+    from cvwork.parsing import _amounts, _from_text
+
+    dates = ["2024-01-05 10:11:12", "2024-02-30", "2024-01-05", "2024-01-05T08:00", "2024-3-5", "2024-01-05 10:11:12.250"]
+    fast = parse_dates(pd.Series(dates * 300, dtype="str")).head(len(dates))
+    slow = _from_text(pd.Series(dates, dtype="str"))
+    pd.testing.assert_series_equal(fast, slow, check_names=False)
+    assert fast.isna().tolist() == [False, True, False, False, False, False]
+    money = ["1,234.50", "-0.00", "007", "12345678901234567.25", "1,2,3", "(300)", "¥1,200", "1.2万"]
+    fast = parse_amounts(pd.Series(money * 200, dtype="str")).head(len(money))
+    slow = _amounts(pd.Series(money, dtype=object))
+    pd.testing.assert_series_equal(fast, slow, check_names=False)
+    assert fast.tolist()[:3] == [1234.5, 0.0, 7.0] and fast.tolist()[-3:] == [-300.0, 1200.0, 12000.0]
+
+
+def test_arrow_and_pandas_csv_readers_agree():
+    """Title, blank, space-only and short lines put back in place, quoted delimiters and
+    doubled quotes: pyarrow's reader gives pandas' cells, line for line."""
+    from cvwork.io.textfile import _arrow_csv, _fast_csv
+
+    text = ('销售报表 2024\n\n日期,客户,金额,备注\n2024-01-02,甲公司,"1,200.50",a\n   \n'
+            '2024-01-03,"乙""公司",300,"x,y"\n短行\n2024-01-04,丙公司,,\n合计,,"1,500.50",\n')
+    data = text.encode("utf-8")
+    fast = _arrow_csv(data, ",", 4, text.count("\n"))
+    assert fast is not None and fast.lines.tolist() == list(range(1, 10))
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_bytes(data)
+        plain = _fast_csv(path, "utf-8", ",", 4, text.count("\n"))
+    pd.testing.assert_frame_equal(fast.cells, plain.cells)
+    assert fast.cells.iat[5, 1] == '乙"公司' and fast.cells.iat[6, 0] == "短行" and fast.cells.iat[4, 0] == "   "
+    assert _arrow_csv(b'a,b\n1,"2\n3,4\n', ",", 2, 3) is None          # a stray quote: the careful readers decide

@@ -3,6 +3,7 @@ into one frame with its account."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from cvwork.io import rows as R
@@ -29,6 +30,11 @@ def _show(v) -> str:
     return "" if v is None or v != v else str(v)
 
 
+#: what pandas.api.types.infer_dtype calls a column that holds no text at all
+_NO_TEXT = {"empty", "integer", "floating", "mixed-integer-float", "decimal", "boolean", "datetime", "datetime64",
+            "date", "time", "timedelta", "timedelta64"}
+
+
 def _is_missing(col: "pd.Series") -> "pd.Series":
     """Empty cells: NaN/None or text of only spaces and zero-width characters."""
     import pandas as pd
@@ -41,6 +47,8 @@ def _is_missing(col: "pd.Series") -> "pd.Series":
     if pd.api.types.infer_dtype(col, skipna=True) == "string":          # vectorised (pyarrow) for text
         text = col.astype("str").str.replace(_ZERO_WIDTH_CHARS, "", regex=True).str.strip()
         return col.isna() | text.eq("").fillna(False)
+    if pd.api.types.infer_dtype(col, skipna=True) in _NO_TEXT:
+        return col.isna()
     blanks = [u for u in pd.unique(col.dropna()) if isinstance(u, str) and not _ZERO_WIDTH.sub("", u).strip()]
     return col.isna() | (col.isin(blanks) if blanks else False)
 
@@ -199,18 +207,39 @@ def _tidy(col: "pd.Series", zero_width: bool) -> "pd.Series":
     return text.where(~blank & col.notna())
 
 
+#: names of ASCII letters and digits and CJK unified ideographs only: NFKC, the space and
+#: bracket rules leave them alone, so their key is the suffix rules and lower case
+_PLAIN_NAME = "[0-9A-Za-z一-鿿]+"
+
+
 def customer_keys(names: "pd.Series") -> "pd.Series":
     """One comparison key per spelling: full width, case, inner spaces, zero-width
-    characters, bracket widths and company-suffix variants do not matter."""
+    characters, bracket widths and company-suffix variants do not matter
+    (:func:`cvwork.identify.normalise_company`, at once for plain names).
+
+    >>> import pandas as pd
+    >>> customer_keys(pd.Series(["ＡＢＣ科技", "abc 科技", "ABC科技有限责任公司", None])).tolist()
+    ['abc科技', 'abc科技', 'abc科技有限公司', nan]
+    """
     import numpy as np
     import pandas as pd
 
-    from cvwork.identify import normalise_company
+    from cvwork.identify import _SUFFIXES, normalise_company
 
     def keys(values: "pd.Series") -> "pd.Series":
-        cells = values.tolist()
-        known = {u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in set(cells) if u is not None and u == u}
-        return pd.Series([known.get(u, np.nan) for u in cells], index=values.index, dtype=values.dtype)
+        plain = values.str.fullmatch(_PLAIN_NAME).fillna(False).astype(bool) if is_text(values) else None
+        if plain is None or not plain.any():
+            cells = values.tolist()
+            known = {u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in set(cells) if u is not None and u == u}
+            return pd.Series([known.get(u, np.nan) for u in cells], index=values.index, dtype=values.dtype)
+        out = values.copy()
+        text = values[plain]
+        for old, new in _SUFFIXES:                  # the rules of normalise_company, in its order
+            text = text.str.replace(unicodedata.normalize("NFKC", old), new, regex=False)
+        out[plain] = text.str.lower()
+        if not plain.all():
+            out[~plain] = keys(values[~plain].astype(object))
+        return out
 
     return per_distinct(as_text(names), keys)
 

@@ -167,7 +167,7 @@ def _sheet_grid(path: Path, fmt: str, sheet) -> Grid:
     import pandas as pd
 
     rows = sheet.to_python(skip_empty_area=False)
-    width = max((len(r) for r in rows), default=0)
+    width = max(map(len, rows), default=0)
     cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame(columns=range(width))
     cells = cells.replace("", None)
     grid = Grid(sheet.name, cells, np.arange(len(cells)) + 1)
