@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    import narwhals as nw
     import pandas as pd
 
 from cvwork.errors import InputError, require_columns, require_rows
@@ -182,6 +183,8 @@ def value_quadrants(sales: "pd.DataFrame", as_of: str | None = None, window_days
       high means strictly above the median, so a median shared by many
       customers (e.g. 0) never makes them all high.
 
+    Engines: pandas only.
+
     >>> import pandas as pd
     >>> s = pd.DataFrame({"customer": ["a", "a", "b"], "amount": [1.0, 2.0, 5.0],
     ...                   "date": pd.to_datetime(["2024-03-01", "2025-03-01", "2024-03-01"])})
@@ -231,7 +234,7 @@ def value_quadrants(sales: "pd.DataFrame", as_of: str | None = None, window_days
 
 def quadrant_summary(quadrants: "pd.DataFrame", customer: str = "customer") -> "pd.DataFrame":
     """Per group (the four quadrants, then 新客户, 回流客户, 流失客户): customers,
-    current and previous net revenue, share of current revenue, strategy."""
+    current and previous net revenue, share of current revenue, strategy.  Engines: pandas only."""
     import pandas as pd
 
     g = quadrants.groupby("quadrant")

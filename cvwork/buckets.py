@@ -122,6 +122,7 @@ def push_up_candidates(per_customer: "pd.DataFrame", table: "pd.DataFrame", acti
     ``per_customer`` is :func:`customer_buckets`, ``table`` :func:`revenue_buckets` and ``activity``
     :func:`cvwork.lifecycle.lifecycle_stages` (``stage``, ``days_since_last``, optional ``owner``).
     Priority customers first, then by revenue.  Empty when ``bucket`` is the last one.
+    Engines: pandas only (the tables of one product's customers).
     """
     labels = list(table["bucket"])
     bucket = bucket if bucket is not None else table.loc[table["customers"].idxmax(), "bucket"]

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
+    import narwhals as nw
     import numpy as np
     import pandas as pd
 
-from cvwork.errors import InputError, require_columns
+from cvwork.errors import InputError
 from cvwork.frames import columns_of, day_number, engine_of, like, nw_frame, require, scalars, to_pandas
 
 DEFAULT_EDGES = (10_000, 50_000, 100_000, 200_000)
@@ -194,7 +195,7 @@ Z95 = 1.959963984540054
 
 
 def check_stages(values: "pd.Series", stages: Sequence[str]) -> None:
-    """A clear error listing stage names that are not in the model."""
+    """A clear error listing stage names that are not in the model.  Engines: a pandas Series of names."""
     unknown = sorted(set(values.dropna().astype(str)) - set(stages))
     if unknown:
         raise InputError(f"未知的阶段名 (unknown stage names): {', '.join(unknown)}; "
@@ -380,8 +381,11 @@ def _days_in_stage(history: "pd.DataFrame", stages: list[str], opportunity: str,
 
 
 def overall_conversion(table: "pd.DataFrame") -> float:
-    """Share of the first stage that reached the last (last entered / first entered)."""
-    return float(table["entered"].iloc[-1] / table["entered"].iloc[0]) if table["entered"].iloc[0] else float("nan")
+    """Share of the first stage that reached the last (last entered / first entered).
+
+    Engines: pandas, Polars, DuckDB, Spark (a :func:`stage_conversion` table of any kind; a number)."""
+    entered = to_pandas(table)["entered"]
+    return float(entered.iloc[-1] / entered.iloc[0]) if entered.iloc[0] else float("nan")
 
 
 def conversion_cells(history: "pd.DataFrame", stages: Sequence[str], groups: "pd.Series", *,
@@ -389,7 +393,7 @@ def conversion_cells(history: "pd.DataFrame", stages: Sequence[str], groups: "pd
                      stage: str = "stage") -> "pd.DataFrame":
     """One row per group and transition "A→B": advanced, lost, open, resolved,
     ``rate`` = advanced / resolved (open deals left out) and its Wilson interval.
-    ``groups`` maps opportunity id to group (owner, region, ...)."""
+    ``groups`` maps opportunity id to group (owner, region, ...).  Engines: pandas only."""
     import pandas as pd
 
     depth = stage_depth(history, stages, opportunity, stage)
@@ -412,7 +416,7 @@ def conversion_by(history: "pd.DataFrame", stages: Sequence[str], groups: "pd.Se
                   opportunity: str = "opportunity_id", stage: str = "stage", *,
                   still_open: Sequence[str] = (), value: str = "rate") -> "pd.DataFrame":
     """Groups x transitions grid of one column of :func:`conversion_cells`
-    (``rate`` by default; ``advanced`` and ``resolved`` give the counts behind it)."""
+    (``rate`` by default; ``advanced`` and ``resolved`` give the counts behind it).  Engines: pandas only."""
     cells = conversion_cells(history, stages, groups, still_open=still_open, opportunity=opportunity, stage=stage)
     cols = [f"{a}→{b}" for a, b in zip(stages[:-1], stages[1:])]
     grid = cells.pivot(index="group", columns="transition", values=value).reindex(columns=cols)

@@ -205,7 +205,7 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
 
 
 def segment_of(r: int, f: int) -> str:
-    """The named segment of one R x F cell."""
+    """The named segment of one R x F cell (plain numbers; :func:`rfm_table` applies it on every engine)."""
     for name, _, (r_lo, r_hi), (f_lo, f_hi) in SEGMENTS:
         if r_lo <= r <= r_hi and f_lo <= f <= f_hi:
             return name
@@ -374,7 +374,10 @@ def segment_summary(table: "pd.DataFrame", by: str = "segment") -> "pd.DataFrame
 
 
 def rf_grid(table: "pd.DataFrame", value: str = "customers") -> "pd.DataFrame":
-    """5 x 5 R x F table of customer counts (``value="customers"``) or revenue (``"revenue"``)."""
+    """5 x 5 R x F table of customer counts (``value="customers"``) or revenue (``"revenue"``).
+
+    Engines: pandas only (a display grid; run it on ``cvwork.frames.to_pandas`` of a lazy RFM table,
+    which has one row per customer)."""
     import pandas as pd
 
     if value not in ("customers", "revenue"):

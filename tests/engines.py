@@ -37,7 +37,9 @@ def as_engine(frame: pd.DataFrame, engine: str, spark=None):
         return con.from_df(frame)
     if engine == "spark":
         assert spark is not None, "the spark fixture is needed for the Spark engine"
-        return spark.createDataFrame(frame)
+        plain = frame.copy()
+        plain.attrs = {}  # a read account in attrs is not for Spark (it would warn)
+        return spark.createDataFrame(plain)
     raise ValueError(engine)
 
 
