@@ -396,3 +396,33 @@ def verify_12(out_dir, nb):
 
 ALT_RUNS["12"] = Case(lambda tmp: {"input_path": str(gbk_sales(tmp)), "product": "智能门锁", "as_of": "2025-12-31",
                                    "opportunities_path": None, "survey_path": None}, verify_12)
+
+
+def verify_13(out_dir, nb):
+    """CDNOW in dollars as the seed, three branches: branch 01 is the file itself, so its customers' totals
+    are checked against CDNOW read here; every engine must give pandas' customers, scores and segments."""
+    from cvwork.datasets import load_cdnow
+    cdnow = load_cdnow()
+    engines = pd.read_csv(out_dir / "engine_comparison.csv", encoding="utf-8-sig").set_index("engine")
+    assert engines.index.tolist() == ["pandas", "Polars", "DuckDB", "Spark"]
+    assert (engines["customers"] == 3 * 2357).all() and engines["agrees"].all()
+    assert engines["result_type"].tolist() == ["pandas.DataFrame", "polars.LazyFrame", "duckdb.DuckDBPyRelation",
+                                               "pyspark.DataFrame"]                 # the kind given comes back
+    assert engines["lazy"].tolist() == [False, True, True, True]
+    table = pd.read_csv(out_dir / "rfm_table_duckdb.csv", encoding="utf-8-sig", dtype={"customer": str})
+    first = table[table["customer"].str.endswith("·01")].set_index("customer")["monetary"]
+    first.index = first.index.str[:-3]
+    truth = cdnow.groupby("customer")["amount"].sum()
+    assert len(first) == 2357 and (first - truth.reindex(first.index)).abs().max() < 1e-6     # the original branch
+    # an independent Pareto count on the DuckDB totals: A while the share before a customer is below 80%
+    revenue = table["monetary"].round(2).sort_values(ascending=False, kind="stable").clip(lower=0)
+    a_count = int((((revenue.cumsum() - revenue) / revenue.sum()) < 0.8 - 1e-12).sum())
+    assert (engines["a_customers"] == a_count).all()
+    text = outputs_text(nb)
+    assert "种子报表 6,919 行、2,357 个客户；复制成 3 家分公司后 20,757 行、7,071 个客户。" in text
+    assert "分析日期 1998-07-01" in text and "4 个引擎得到同样的 7,071 个客户、得分和客户群" in text
+    assert "完全相同" in text and "完全一致" in text and "✓ 练习 13.1" in text and "✓ 练习 13.2" in text
+
+
+ALT_RUNS["13"] = Case(lambda tmp: {"input_path": str(cdnow_csv(tmp)), "copies": 3, "seed": 7, "currency": "美元"},
+                      verify_13)
