@@ -3,13 +3,13 @@ into one frame with its account."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 from cvwork.io import rows as R
+from cvwork.io.customers import _ZERO_WIDTH_CHARS, canonical_customers, customer_keys  # noqa: F401 (public here too)
 from cvwork.io.account import REASONS, ReadAccount
 from cvwork.parsing import (amount_out_of_range, as_text, is_text, parse_amounts, parse_dates, parse_quantities,
-                             per_distinct, time_only)
+                             time_only)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from cvwork.io.readers import Spec
     from cvwork.io.sources import Grid, Source
 
-_ZERO_WIDTH_CHARS = "[\u200b-\u200f\u2060\ufeff\u00ad]"       # real characters: pyarrow's regex takes them too
 _ZERO_WIDTH = re.compile(_ZERO_WIDTH_CHARS)
 _SOLID = r"[0-9A-Za-z\p{Han}]"                                  # never blank, never stripped away
 #: a cell that may change when cleaned: an edge that is not a letter, digit or Han character, or a zero-width one
@@ -53,6 +52,16 @@ def _is_missing(col: "pd.Series") -> "pd.Series":
     return col.isna() | (col.isin(blanks) if blanks else False)
 
 
+def _missing_where(col: "pd.Series", rows: "pd.Series") -> "pd.Series":
+    """:func:`_is_missing`, looked at only in ``rows`` (False elsewhere)."""
+    import pandas as pd
+
+    out = pd.Series(False, index=col.index)
+    if rows.any():
+        out[rows] = _is_missing(col[rows])
+    return out
+
+
 def _apply_rules(frame, lines, grid: "Grid", spec: "Spec", header, scale):
     import numpy as np
     import pandas as pd
@@ -62,8 +71,9 @@ def _apply_rules(frame, lines, grid: "Grid", spec: "Spec", header, scale):
 
     def flag(mask, c, raw):
         m = (mask & code.isna()).to_numpy()
-        code[m] = c
-        value[m] = raw[m].map(_show)
+        if m.any():
+            code[m] = c
+            value[m] = raw[m].map(_show)
 
     first = frame.iloc[:, 0] if frame.shape[1] else pd.Series("", index=frame.index)
     amt = spec.amount if spec.amount in frame else None
@@ -145,11 +155,11 @@ def _parse_columns(frame, spec: "Spec", flag) -> None:
         unparsed = parsed.isna() & raw.notna()
         if unparsed.any():
             flag(time_only(raw[unparsed]).reindex(raw.index, fill_value=False), "time_only", raw)
-        flag(parsed.isna() & (~_is_missing(raw) | required), "date", raw)
+        flag(parsed.isna() & (required | ~_missing_where(raw, parsed.isna())), "date", raw)
         frame[name] = parsed
     if "quantity" in frame:
         qty = parse_quantities(frame["quantity"])
-        flag(qty.isna() & ~_is_missing(frame["quantity"]), "quantity", frame["quantity"])
+        flag(qty.isna() & ~_missing_where(frame["quantity"], qty.isna()), "quantity", frame["quantity"])
         frame["quantity"] = qty
     if "probability" in frame:
         frame["probability"] = _probabilities(frame["probability"], flag)
@@ -205,66 +215,6 @@ def _tidy(col: "pd.Series", zero_width: bool) -> "pd.Series":
     text = text.str.strip().str.replace(r'^="(.*)"$', r"\1", regex=True)
     blank = text.str.replace(_ZERO_WIDTH_CHARS, "", regex=True).str.strip().eq("")
     return text.where(~blank & col.notna())
-
-
-#: names of ASCII letters and digits and CJK unified ideographs only: NFKC, the space and
-#: bracket rules leave them alone, so their key is the suffix rules and lower case
-_PLAIN_NAME = "[0-9A-Za-z一-鿿]+"
-
-
-def customer_keys(names: "pd.Series") -> "pd.Series":
-    """One comparison key per spelling: full width, case, inner spaces, zero-width
-    characters, bracket widths and company-suffix variants do not matter
-    (:func:`cvwork.identify.normalise_company`, at once for plain names).
-
-    >>> import pandas as pd
-    >>> customer_keys(pd.Series(["ＡＢＣ科技", "abc 科技", "ABC科技有限责任公司", None])).tolist()
-    ['abc科技', 'abc科技', 'abc科技有限公司', nan]
-    """
-    import numpy as np
-    import pandas as pd
-
-    from cvwork.identify import _SUFFIXES, normalise_company
-
-    def keys(values: "pd.Series") -> "pd.Series":
-        plain = values.str.fullmatch(_PLAIN_NAME).fillna(False).astype(bool) if is_text(values) else None
-        if plain is None or not plain.any():
-            cells = values.tolist()
-            known = {u: normalise_company(_ZERO_WIDTH.sub("", str(u))) for u in set(cells) if u is not None and u == u}
-            return pd.Series([known.get(u, np.nan) for u in cells], index=values.index, dtype=values.dtype)
-        out = values.copy()
-        text = values[plain]
-        for old, new in _SUFFIXES:                  # the rules of normalise_company, in its order
-            text = text.str.replace(unicodedata.normalize("NFKC", old), new, regex=False)
-        out[plain] = text.str.lower()
-        if not plain.all():
-            out[~plain] = keys(values[~plain].astype(object))
-        return out
-
-    return per_distinct(as_text(names), keys)
-
-
-def canonical_customers(frame: "pd.DataFrame") -> "tuple[pd.DataFrame, pd.DataFrame]":
-    """``customer`` becomes the most common spelling of its key, ``customer_raw``
-    keeps the file's spelling; returns the frame and the merged spellings."""
-    import numpy as np
-    import pandas as pd
-
-    raw = frame["customer"]
-    codes, spellings = pd.factorize(raw)                                 # each spelling once, in file order
-    spelling = pd.Series(spellings, dtype=raw.dtype if is_text(raw) else object)
-    key = customer_keys(spelling)
-    counts = pd.DataFrame({"key": key, "raw": spelling, "rows": np.bincount(codes[codes >= 0],
-                                                                            minlength=len(spelling))})
-    counts = counts[key.notna()].sort_values("rows", ascending=False, kind="stable")
-    display = counts.drop_duplicates("key").set_index("key")["raw"]
-    shown = key.map(display).astype("str").array.take(codes, allow_fill=True)
-    frame = frame.assign(customer=pd.Series(shown, index=frame.index), customer_raw=raw)
-    several = counts[counts.duplicated("key", keep=False)]                # keys written more than one way
-    merged = several.groupby("key", sort=False).agg(spellings=("raw", lambda s: " / ".join(sorted(s))),
-                                                    rows=("rows", "sum"))
-    merged = merged.assign(customer=lambda m: m.index.map(display))
-    return frame, merged[["customer", "spellings", "rows"]].reset_index(drop=True)
 
 
 def _infer_numbers(frame: "pd.DataFrame", spec: "Spec") -> "pd.DataFrame":
