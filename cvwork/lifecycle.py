@@ -92,11 +92,13 @@ def _facts(lines, customer: str, date: str, last: bool = True) -> "int | None":
     from cvwork.frames import scalars
     from cvwork.rfm import _no_customer
 
-    extra = [_day_number(nw.col(date)).max().alias("d")] if last else []
+    from cvwork.frames import day_of
+
+    extra = [nw.col(date).max().alias("last")] if last else []
     row = scalars(lines, nw.len().alias("n"), nw.col(customer).null_count().alias("blank"), *extra)
     require_rows(range(int(row["n"])))
     _no_customer(int(row["blank"]), customer)
-    return int(row["d"]) if last else None
+    return day_of(row["last"]) if last else None
 
 
 def _checked(lines, customer: str, date: str, as_of) -> int:
