@@ -11,8 +11,11 @@ with times, money with thousands separators, a 合计 line at the bottom):
 and times, median of ``--repeat`` runs:
 
 - ``read_sales(path)`` end to end (format sniffing, header search, cleaning, account);
+- ``open_source(path)``: the same file split into raw cells only (no cleaning), so
+  that ``read_sales - open_source`` is the cost of the cleaning and the account;
 - ``pandas.read_csv(path)`` / ``pandas.read_excel(path, engine="calamine")`` (no cleaning);
-- ``pandas.read_excel(path, engine="openpyxl")`` (what the old reader used), XLSX only.
+- ``pandas.read_excel(path, engine="openpyxl")`` (what the old reader used), XLSX only;
+- ``fastexcel`` loading the sheet as text into Arrow (no cleaning), XLSX only, when installed.
 
     .venv/bin/python benchmarks/bench_read.py [--lines 100000 1000000] [--repeat 5] [--xlsx-max 100000]
 
@@ -29,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cvwork.io import account_of, read_sales
+from cvwork.io import account_of, open_source, read_sales
 
 
 def generate(lines: int, seed: int = 0) -> pd.DataFrame:
@@ -88,6 +91,7 @@ def main() -> None:
                 acc = account_of(sales)
                 assert acc.rows_kept == lines and acc.reconciles, acc    # the benchmark reads right first
                 runs = {"read_sales (cvwork)": lambda: read_sales(path),
+                        "open_source (cells only)": lambda: open_source(path),
                         "pandas.read_csv(path)": lambda: pd.read_csv(path, encoding=enc, skiprows=2)}
                 for name, func in runs.items():
                     print(f"{path.name:<28}{name:<34}{median_time(func, args.repeat):>10.2f}", flush=True)
@@ -95,8 +99,16 @@ def main() -> None:
                 path = write_xlsx(frame, Path(tmp) / f"sales_{lines}.xlsx")
                 assert account_of(read_sales(path)).rows_kept == lines
                 runs = {"read_sales (cvwork, calamine)": lambda: read_sales(path),
+                        "open_source (cells only)": lambda: open_source(path),
                         "pandas.read_excel calamine": lambda: pd.read_excel(path, engine="calamine"),
                         "pandas.read_excel openpyxl": lambda: pd.read_excel(path, engine="openpyxl")}
+                try:
+                    import fastexcel
+
+                    runs["fastexcel, text to Arrow"] = lambda: fastexcel.read_excel(path).load_sheet(
+                        0, header_row=None, dtypes="string").to_arrow()
+                except ImportError:
+                    pass
                 for name, func in runs.items():
                     repeat = 1 if "openpyxl" in name and lines > 100_000 else args.repeat
                     print(f"{path.name:<28}{name:<34}{median_time(func, repeat):>10.2f}", flush=True)
