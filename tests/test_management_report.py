@@ -77,7 +77,8 @@ def check_headline(folder: Path, lines: pd.DataFrame) -> None:
 def check_lists(folder: Path) -> dict[str, int]:
     """Every "N 个，名单见 Excel 工作表“X”" in the text: sheet X exists with N rows."""
     found = sheets(folder)
-    cited = dict((name, int(n)) for n, name in re.findall(r"(\d+) 个，名单见 Excel 工作表“([^”]+)”", text_of(folder)))
+    cited = dict((name, int(n.replace(",", ""))) for n, name in re.findall(r"([\d,]+) 个，名单见 Excel 工作表“([^”]+)”",
+                                                                         text_of(folder)))
     assert cited
     for name, n in cited.items():
         assert name in found and len(found[name]) == n, name

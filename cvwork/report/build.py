@@ -77,8 +77,8 @@ def _summary(head: pd.DataFrame, sections: dict[str, Section], end: pd.Timestamp
                     + ("新增多于流失。" if new > lost else "流失多于新增，要先守住老客户。" if new < lost else "新增与流失持平。"))
     value = sections["value"].facts
     sec.text.append(f"销售额集中：{value['pareto']:.0%} 的客户贡献 80% 的销售额（A 类 {value['n_a']:,} 个）；"
-                    f"高危的 A 类客户 {sections['value'].lists['高危A类客户']} 个，沉默的高价值客户 "
-                    f"{sections['value'].lists['沉默高价值客户']} 个。")
+                    f"高危的 A 类客户 {sections['value'].lists['高危A类客户']:,} 个，沉默的高价值客户 "
+                    f"{sections['value'].lists['沉默高价值客户']:,} 个。")
     pipe = sections["pipeline"]
     if not pipe.skipped and "coverage" in pipe.facts:
         cover = pipe.facts["coverage"]
@@ -96,7 +96,7 @@ def _actions(sections: list[Section]) -> Section:
     sec = Section("行动建议")
     found = {k: v for s in sections for k, v in s.lists.items()}
     rows = [(text, found[name], name) for name, text in ACTIONS.items() if name in found and found[name]]
-    sec.text = [f"{i}. {t}：{n} 个，名单见 Excel 工作表“{name}”。" for i, (t, n, name) in enumerate(rows, 1)]
+    sec.text = [f"{i}. {t}：{n:,} 个，名单见 Excel 工作表“{name}”。" for i, (t, n, name) in enumerate(rows, 1)]
     if not rows:
         sec.text = ["本期没有需要跟进的名单。"]
     sec.sheets["行动清单"] = pd.DataFrame(rows, columns=["action", "count_listed", "list_sheet"])

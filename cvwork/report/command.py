@@ -35,7 +35,7 @@ def _inputs(args: argparse.Namespace) -> dict:
     if "stage_history" in files and "opportunities" not in files:
         raise InputError("--stage-history 需要和 --opportunities 一起给出 (--stage-history needs --opportunities)")
     readers = {"opportunities": io.read_opportunities, "stage_history": io.read_stage_history, "survey": io.read_survey}
-    out = {"sales": io.read_sales(files["sales"], **read_options(args))}
+    out = {"sales": io.read_sales(files["sales"], **read_options(args), **_engine(files["sales"]))}
     if not isinstance(out["sales"], pd.DataFrame):       # a big file, scanned by DuckDB: its day-level view
         from cvwork.report.scale import day_level
 
@@ -43,6 +43,21 @@ def _inputs(args: argparse.Namespace) -> dict:
     for kind, reader in readers.items():
         out[kind] = reader(files[kind]) if kind in files else None
     return out
+
+
+#: a Parquet file with more lines than this is scanned by DuckDB (a small file on disk can hold many lines)
+MANY_LINES = 2_000_000
+
+
+def _engine(path: str) -> dict:
+    """``engine="duckdb"`` for a Parquet file of many lines; otherwise the reader's own choice (by size)."""
+    import pyarrow.parquet as pq
+
+    try:
+        lines = pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # noqa: BLE001 - not Parquet (or unreadable: the reader says why)
+        return {}
+    return {"engine": "duckdb"} if lines > MANY_LINES else {}
 
 
 def _scopes(args: argparse.Namespace, sales) -> list:

@@ -28,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+#: the relation's name inside the report's queries (not a name the reader's own queries use)
+VIEW = "cvwork_report_lines"
+
 
 @dataclass
 class DayLevel:
@@ -40,8 +43,8 @@ class DayLevel:
         """:func:`cvwork.report.kpis.average_order` computed on the lines (of ``product``) in DuckDB."""
         key = "order_id" if "order_id" in self.relation.columns else "CAST(date AS VARCHAR)"
         only = "" if product is None else "AND product = '" + str(product).replace("'", "''") + "'"
-        row = self.relation.query("lines", f"""
-            SELECT sum(amount), count(DISTINCT customer || chr(0) || CAST({key} AS VARCHAR)) FROM lines
+        row = self.relation.query(VIEW, f"""
+            SELECT sum(amount), count(DISTINCT customer || chr(0) || CAST({key} AS VARCHAR)) FROM {VIEW}
             WHERE amount > 0 AND date >= TIMESTAMP '{start:%Y-%m-%d %H:%M:%S}'
               AND date < TIMESTAMP '{end:%Y-%m-%d %H:%M:%S}' {only}""").fetchall()[0]
         return float(row[0] / row[1]) if row[1] else float("nan")
@@ -58,7 +61,7 @@ def _days_sql(columns: list[str]) -> str:
             SELECT customer, {product}date_trunc('day', CAST(date AS TIMESTAMP)) AS date,
                    coalesce(sum(CAST(amount AS DOUBLE)), 0) AS amount,
                    max(CASE WHEN {cancel} THEN 0 ELSE 1 END) AS sale
-            FROM lines GROUP BY ALL),
+            FROM {VIEW} GROUP BY ALL),
         p AS (
             SELECT *, amount > 0 AND sale > 0 AS ok, sum(amount) OVER w > 0 AND max(sale) OVER w > 0 AS day_ok,
                    bool_or(amount > 0 AND sale > 0) OVER w AS any_ok
@@ -76,7 +79,7 @@ def day_level(relation: Any) -> DayLevel:
     from cvwork.io import account_of
 
     columns = list(relation.columns)
-    lines = relation.query("lines", _days_sql(columns)).df()
+    lines = relation.query(VIEW, _days_sql(columns)).df()
     lines["date"] = lines["date"].astype("datetime64[ns]")
     for column in ("customer", "product", "order_id"):
         if column in lines:
@@ -87,6 +90,6 @@ def day_level(relation: Any) -> DayLevel:
         lines.attrs.pop("account", None)
     owners = None
     if "owner" in columns:
-        owners = relation.query("lines", "SELECT customer, arg_max(owner, date) FILTER (WHERE owner IS NOT NULL) AS owner "
-                                         "FROM lines GROUP BY customer").df().set_index("customer")["owner"]
+        owners = relation.query(VIEW, "SELECT customer, arg_max(owner, date) FILTER (WHERE owner IS NOT NULL) AS owner "
+                                         f"FROM {VIEW} GROUP BY customer").df().set_index("customer")["owner"]
     return DayLevel(lines, owners, relation)
