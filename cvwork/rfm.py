@@ -124,17 +124,20 @@ def cancellations(transactions: "pd.DataFrame", amount: str = "amount",
     return flag.to_native()
 
 
-def _day_expr(frame: "nw.LazyFrame | nw.DataFrame", date: str) -> "nw.Expr":
-    """``date`` truncated to its calendar day (text dates parsed first)."""
+def _date_expr(frame: "nw.LazyFrame | nw.DataFrame", date: str) -> "nw.Expr":
+    """``date`` as a datetime expression (text dates parsed, plain dates widened)."""
     import narwhals as nw
 
     dtype = frame.collect_schema()[date]
     col = nw.col(date)
     if dtype == nw.String:
-        col = col.str.to_datetime()
-    elif dtype == nw.Date:
-        col = col.cast(nw.Datetime())
-    return col.dt.truncate("1d")
+        return col.str.to_datetime()
+    return col.cast(nw.Datetime()) if dtype == nw.Date else col
+
+
+def _day_expr(frame: "nw.LazyFrame | nw.DataFrame", date: str) -> "nw.Expr":
+    """``date`` truncated to its calendar day."""
+    return _date_expr(frame, date).dt.truncate("1d")
 
 
 def _days(lines: "nw.LazyFrame | nw.DataFrame", customer: str, date: str, amount: str,
@@ -150,15 +153,16 @@ def _days(lines: "nw.LazyFrame | nw.DataFrame", customer: str, date: str, amount
             .drop("_sale"))
 
 
-def _line_facts(lines, customer: str, date: str, amount: str) -> dict:
-    """Rows, lines without a customer, distinct customers, whether any amount is non-zero and the
-    last day (one small query)."""
+def _line_facts(lines, customer: str, date: str, amount: str, count_customers: bool = False) -> dict:
+    """Rows, lines without a customer, whether any amount is non-zero, the last date (one small
+    query; its day is taken in Python, so Parquet statistics can answer it) and, on request, the
+    number of distinct customers."""
     import narwhals as nw
 
+    extra = [nw.col(customer).n_unique().alias("customers")] if count_customers else []
     return scalars(lines, nw.len().alias("rows"), nw.col(customer).null_count().alias("no_customer"),
-                   nw.col(customer).n_unique().alias("customers"),
                    (nw.col(amount) != 0).fill_null(False).any().alias("nonzero"),
-                   _day_expr(lines, date).max().alias("last"))
+                   _date_expr(lines, date).max().alias("last"), *extra)
 
 
 def _no_customer(count: int, customer: str) -> None:
@@ -240,7 +244,8 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
 
     require(transactions, (customer, date, amount))
     lines = nw_frame(transactions)
-    facts = _line_facts(lines, customer, date, amount)
+    spark = engine_of(transactions) == "spark"
+    facts = _line_facts(lines, customer, date, amount, count_customers=spark)
     require_rows(range(facts["rows"]))
     _no_customer(facts["no_customer"], customer)
     if not facts["nonzero"]:
@@ -248,7 +253,8 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
     days = _days(lines, customer, date, amount, order)
     stamp = _check_as_of(days, facts["last"], as_of)
     out = _per_customer(days, customer, day_of(stamp))
-    n = nw.lit(facts["customers"], nw.Int64)  # known: no window over the whole table just to count it
+    # Spark pays for a window over the whole table just to count it; a distinct count up front is cheaper
+    n = nw.lit(facts["customers"], nw.Int64) if spark else nw.len()
     score = lambda name, better=True: _score(nw.col(name), n, better)  # noqa: E731
     out = out.with_columns(score("recency_days", False).alias("R"), score("frequency").alias("F"),
                            score("monetary").alias("M"))
