@@ -37,7 +37,8 @@ def report(args: argparse.Namespace) -> int:
     out_root = check_out(Path(args.out))
     read_from = files if not args.sample else _sample_files(lesson, params)
     sales = _read(args, read_from)
-    args.sources = {n: read_from["sales"] for n in ("input_path", "transactions_path") if n in params and "sales" in read_from}
+    args.sources = {n: str(Path(read_from["sales"]).resolve()) for n in ("input_path", "transactions_path")
+                    if n in params and "sales" in read_from}
     targets = choose_products(lesson, params, args, sales)
     names = {p: _folder_name(lesson, p) for p in targets}
     if args.overwrite:
@@ -93,6 +94,7 @@ def run_batch(lesson: Path, base: dict, names: dict, out_root: Path, args: argpa
 def run_one(lesson: Path, parameters: dict, name: str, out_root: Path, args: argparse.Namespace) -> Path:
     """Build one report in a temporary folder beside the target, then rename it into place."""
     from cvwork.export import export_html, tables_to_workbook
+    from cvwork.report.handoff import restore_inputs
 
     work = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out_root))
     try:
@@ -101,6 +103,7 @@ def run_one(lesson: Path, parameters: dict, name: str, out_root: Path, args: arg
         work.chmod(0o777 & ~mask)                 # an ordinary folder once published, not mkdtemp's 0700
         executed = work / f"{name}.ipynb"
         execute(lesson, executed, {**parameters, "output_dir": str(work)})
+        restore_inputs(executed, getattr(args, "sources", {}))
         if args.format == "html":
             export_html(executed, work / f"{name}.html")
             executed.unlink()

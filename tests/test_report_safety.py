@@ -424,6 +424,8 @@ def test_the_users_file_is_read_once_and_its_account_is_shown(tmp_path):
     nb = nbformat.read(folder / "00_overview.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "读取 44 行，保留 41 行，排除 3 行" in printed          # the user's file's account, not the copy's
+    assert nb.metadata.papermill.parameters["input_path"] == str(data.resolve())   # reruns on the user's file
+    assert not [c for c in nb.cells if "cvwork-handoff" in c.metadata.get("tags", [])]
     summary = pd.read_excel(folder / "00_overview.xlsx", sheet_name=0)
     assert "销售.csv" in set(summary.iloc[:, 1]) and "input.parquet" not in set(summary.iloc[:, 1])
     overview = pd.read_csv(folder / "data_overview.csv", encoding="utf-8-sig").set_index("数据")

@@ -160,3 +160,25 @@ def inject(notebook: Any, prepared: str | Path | None) -> Any:
     at = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
     nb.cells.insert(at + 1, handoff_cell(prepared))
     return nb
+
+
+def restore_inputs(executed: str | Path, sources: dict[str, str]) -> None:
+    """In an executed notebook the user keeps (``--format ipynb``): the input parameters name the
+    user's files again (the outputs came from them) and the injected cell is dropped, so the
+    notebook reruns after the run's temporary folder is gone."""
+    import json
+
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.cells = [c for c in nb.cells if TAG not in c.metadata.get("tags", [])]
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            for name, path in sources.items():
+                if is_prepared(params.get(name)):
+                    cell.source = cell.source.replace(f"{name} = {json.dumps(params[name])}", f"{name} = {json.dumps(path)}")
+    for name, path in sources.items():
+        if is_prepared(params.get(name)):
+            params[name] = path
+    nbformat.write(nb, executed)
