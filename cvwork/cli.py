@@ -190,9 +190,21 @@ def check(args: argparse.Namespace) -> int:
     sales = read_sales(args.input, **read_options(args))
     account = account_of(sales)
     print(account.describe())
-    products = sorted(map(str, sales["product"].dropna().unique())) if "product" in sales else []
+    products = _products(sales)
     print(f"产品 (products): {len(products)}" + (f" — {', '.join(products[:10])}" if products else ""))
     return 0 if account.reconciles else 1
+
+
+def _products(sales) -> list[str]:
+    """The distinct products of the lines read, on whatever engine read them (a DuckDB relation for big files)."""
+    import narwhals as nw
+
+    from cvwork.frames import columns_of, nw_frame, to_pandas
+
+    if "product" not in columns_of(sales):
+        return []
+    names = nw_frame(sales).select(nw.col("product")).drop_nulls().unique().to_native()
+    return sorted(map(str, to_pandas(names)["product"]))
 
 
 def lessons(_: argparse.Namespace) -> int:

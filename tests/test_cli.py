@@ -138,6 +138,20 @@ def test_check_reads_with_the_users_columns(tmp_path, capsys):
     assert "产品 (products): 2 — A, B" in out and "odd.csv" in out
 
 
+def test_check_describes_a_file_read_by_duckdb(tmp_path, capsys, monkeypatch):
+    """A file above the size threshold is read by DuckDB (a relation): check still lists its products."""
+    from cvwork import cli
+    from cvwork.io import duck
+
+    path = tmp_path / "big.csv"
+    pd.DataFrame({"客户": ["甲", "乙", "甲", "丙"], "金额": [100.0, 250.0, 50.0, 5.0], "日期": "2025-01-01",
+                  "产品": ["A", "B", "B", None]}).to_csv(path, index=False)
+    monkeypatch.setattr(duck, "DUCKDB_THRESHOLD", 0)
+    assert cli.main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "产品 (products): 2 — A, B" in out and "保留 4 行" in out
+
+
 def test_parse_columns_accepts_labels_and_canonical_names():
     from cvwork.cli import parse_columns
 
