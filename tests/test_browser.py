@@ -33,7 +33,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "build" / "browser"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-LESSON_TIMEOUT = 240      # seconds for Run All of one lesson
+LESSON_TIMEOUT = 480      # seconds for Run All of one lesson (lesson 13 starts a local Spark)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed "
                                 "(apt-get install chromium); the browser test never downloads one")
