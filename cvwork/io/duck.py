@@ -50,11 +50,15 @@ _ACCOUNTS: dict[int, tuple[Any, "ReadAccount"]] = {}
 
 def connect() -> "duckdb.DuckDBPyConnection":
     """An in-memory DuckDB connection: threads = cores, :data:`MEMORY_LIMIT`,
-    spilling to a fresh temporary folder beyond it, file order kept.
-    The folder is removed when the connection is garbage collected."""
+    spilling to a temporary folder beyond it, file order kept.  DuckDB creates
+    the folder only when it spills and removes it on close; the finalizer removes
+    it when the connection is garbage collected.  Nothing is made up front, so a
+    killed process leaves nothing behind unless it was spilling."""
+    import uuid
+
     import duckdb
 
-    folder = tempfile.mkdtemp(prefix="cvwork-duckdb-")
+    folder = os.path.join(tempfile.gettempdir(), f"cvwork-duckdb-{os.getpid()}-{uuid.uuid4().hex[:12]}")
     con = duckdb.connect(":memory:", config={
         "threads": os.cpu_count() or 1, "memory_limit": MEMORY_LIMIT, "temp_directory": folder,
         "preserve_insertion_order": True})
