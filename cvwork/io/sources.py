@@ -1,6 +1,8 @@
 """Raw cells from any file a sales team has: the format told by content,
 text decoded and split whatever the encoding and delimiter, every sheet of
-a workbook with its visibility and merged cells.  Nothing here knows what a
+a workbook with its visibility and merged cells (.xlsx sheets through
+fastexcel as text, see :mod:`cvwork.io.xlsxfile`; .xls, .xlsb and .ods
+through python-calamine).  Nothing here knows what a
 column means; a :class:`Grid` is rows of cells with their line numbers."""
 from __future__ import annotations
 
@@ -136,11 +138,12 @@ def _workbook(path: Path, fmt: str, sheet: str | int | None) -> Source:
     visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
     chosen = _chosen_sheets(path, names, sheet)
     source = Source(path, fmt, [])
+    parts = (sheet_parts(path) or {}) if fmt == "xlsx" else {}
     for name in chosen:
         if sheet is None and not visible.get(name, True):
             source.skipped[name] = "隐藏的工作表 (hidden sheet)"
             continue
-        source.grids.append(_sheet_grid(path, fmt, book.get_sheet_by_name(name)))
+        source.grids.append(_sheet_grid(path, fmt, book, name, parts.get(name)))
     book.close()
     return source
 
@@ -162,37 +165,52 @@ def _chosen_sheets(path: Path, names: list[str], sheet: str | int | None) -> lis
     return [sheet]
 
 
-def _sheet_grid(path: Path, fmt: str, sheet) -> Grid:
+def _sheet_grid(path: Path, fmt: str, book, name: str, part: str | None) -> Grid:
+    """One sheet's cells: fast as text for .xlsx (:mod:`cvwork.io.xlsxfile`), else python-calamine's
+    values; merged ranges filled, and for .xlsx a way to find formulas Excel never calculated."""
     import numpy as np
     import pandas as pd
 
-    rows = sheet.to_python(skip_empty_area=False)
-    width = max(map(len, rows), default=0)
-    cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame(columns=range(width))
-    cells = cells.replace("", None)
-    grid = Grid(sheet.name, cells, np.arange(len(cells)) + 1)
-    merged = getattr(sheet, "merged_cell_ranges", None) or []
-    filled = _fill_merged(cells, merged)
+    fast = fast_sheet(path, name, part) if part else None
+    if fast is not None:
+        grid, merged = fast
+    else:
+        sheet = book.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        width = max(map(len, rows), default=0)
+        cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame(columns=range(width))
+        grid = Grid(name, cells.replace("", None), np.arange(len(cells)) + 1)
+        merged = getattr(sheet, "merged_cell_ranges", None) or []
+    filled = _fill_merged(grid.cells, merged)
     if filled:
-        grid.notes.append(f"工作表 '{sheet.name}' 中 {filled} 个合并单元格已按合并值填充 "
-                          f"({filled} merged cells in sheet '{sheet.name}' filled from the merged value)")
+        grid.notes.append(f"工作表 '{name}' 中 {filled} 个合并单元格已按合并值填充 "
+                          f"({filled} merged cells in sheet '{name}' filled from the merged value)")
     if fmt == "xlsx":
-        grid.formulas = lambda rows_, col: _formula_rows(path, sheet.name, rows_, col)
+        grid.formulas = lambda rows_, col: _formula_rows(path, name, rows_, col)
     return grid
 
 
 def _fill_merged(cells: "pd.DataFrame", ranges) -> int:
-    """Copy a merged range's value into every cell it covers; return how many were filled."""
-    filled = 0
+    """Copy a merged range's value into the empty cells it covers; return how many were filled."""
+    import numpy as np
+    import pandas as pd
+
+    height, width = cells.shape
+    fills: dict[int, list] = {}
     for (r0, c0), (r1, c1) in ranges:
-        if r0 >= len(cells) or c0 >= cells.shape[1]:
+        if not (0 <= r0 < height and 0 <= c0 < width) or pd.isna(cells.iat[r0, c0]):
             continue
-        value = cells.iat[r0, c0]
-        for r in range(r0, min(r1, len(cells) - 1) + 1):
-            for c in range(c0, min(c1, cells.shape[1] - 1) + 1):
-                if (r, c) != (r0, c0) and cells.iat[r, c] is None:
-                    cells.iat[r, c] = value
-                    filled += 1
+        for c in range(c0, min(c1, width - 1) + 1):
+            fills.setdefault(c, []).append((r0 + (c == c0), min(r1, height - 1) + 1, cells.iat[r0, c0]))
+    filled = 0
+    for c, spans in fills.items():
+        column = cells[c].to_numpy(dtype=object, copy=True)
+        empty = pd.isna(column)
+        for start, stop, value in spans:
+            rows = start + np.flatnonzero(empty[start:stop])
+            column[rows] = value
+            filled += len(rows)
+        cells[c] = pd.Series(column, index=cells.index, dtype=cells[c].dtype)
     return filled
 
 
@@ -214,3 +232,4 @@ def _formula_rows(path: Path, sheet: str, rows: list[int], col: int) -> set[int]
 
 
 from cvwork.io.textfile import DELIMITERS, detect_encoding, read_text, sniff_delimiter  # noqa: E402,F401
+from cvwork.io.xlsxfile import fast_sheet, sheet_parts  # noqa: E402
