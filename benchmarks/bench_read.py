@@ -8,14 +8,16 @@ with times, money with thousands separators, a 合计 line at the bottom):
 - XLSX with Excel-style shared strings (written by openpyxl), skipped above
   ``--xlsx-max`` lines because writing it takes minutes.
 
-and times, median of ``--repeat`` runs:
+and times, median of ``--repeat`` runs, on those and on the course's own
+``data/sales_report.xlsx``:
 
 - ``read_sales(path)`` end to end (format sniffing, header search, cleaning, account);
 - ``open_source(path)``: the same file split into raw cells only (no cleaning), so
   that ``read_sales - open_source`` is the cost of the cleaning and the account;
 - ``pandas.read_csv(path)`` / ``pandas.read_excel(path, engine="calamine")`` (no cleaning);
-- ``pandas.read_excel(path, engine="openpyxl")`` (what the old reader used), XLSX only;
-- ``fastexcel`` loading the sheet as text into Arrow (no cleaning), XLSX only, when installed.
+- XLSX only: the same two with every sheet read by python-calamine (the cell reader before
+  fastexcel), ``fastexcel`` alone loading the sheet as text into Arrow (no cleaning) and
+  ``pandas.read_excel(path, engine="openpyxl")`` (what the first reader used).
 
     .venv/bin/python benchmarks/bench_read.py [--lines 100000 1000000] [--repeat 5] [--xlsx-max 100000]
 
@@ -29,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import fastexcel
 import numpy as np
 import pandas as pd
 
@@ -66,6 +69,28 @@ def write_xlsx(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def _calamine_cells(func, path: Path):
+    """``func(path)`` with every sheet read by python-calamine (the reader before fastexcel)."""
+    import cvwork.io.sources as sources
+
+    fast, sources.fast_sheet = sources.fast_sheet, lambda *a: None
+    try:
+        return func(path)
+    finally:
+        sources.fast_sheet = fast
+
+
+def xlsx_runs(path: Path) -> dict:
+    return {"read_sales (cvwork: fastexcel)": lambda: read_sales(path),
+            "open_source (cells only)": lambda: open_source(path),
+            "read_sales, python-calamine cells": lambda: _calamine_cells(read_sales, path),
+            "open_source, python-calamine": lambda: _calamine_cells(open_source, path),
+            "fastexcel alone, text to Arrow": lambda: fastexcel.read_excel(str(path)).load_sheet(
+                0, header_row=None, dtypes="string").to_arrow(),
+            "pandas.read_excel calamine": lambda: pd.read_excel(path, engine="calamine"),
+            "pandas.read_excel openpyxl": lambda: pd.read_excel(path, engine="openpyxl")}
+
+
 def median_time(func, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -82,6 +107,9 @@ def main() -> None:
     parser.add_argument("--xlsx-max", type=int, default=100_000)
     args = parser.parse_args()
     print(f"{'file':<28}{'reader':<34}{'median s':>10}")
+    sample = Path(__file__).resolve().parents[1] / "data" / "sales_report.xlsx"     # the course's own workbook
+    for name, func in xlsx_runs(sample).items():
+        print(f"{sample.name:<28}{name:<34}{median_time(func, args.repeat):>10.3f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for lines in args.lines:
             frame = generate(lines)
@@ -98,17 +126,7 @@ def main() -> None:
             if lines <= args.xlsx_max:
                 path = write_xlsx(frame, Path(tmp) / f"sales_{lines}.xlsx")
                 assert account_of(read_sales(path)).rows_kept == lines
-                runs = {"read_sales (cvwork, calamine)": lambda: read_sales(path),
-                        "open_source (cells only)": lambda: open_source(path),
-                        "pandas.read_excel calamine": lambda: pd.read_excel(path, engine="calamine"),
-                        "pandas.read_excel openpyxl": lambda: pd.read_excel(path, engine="openpyxl")}
-                try:
-                    import fastexcel
-
-                    runs["fastexcel, text to Arrow"] = lambda: fastexcel.read_excel(path).load_sheet(
-                        0, header_row=None, dtypes="string").to_arrow()
-                except ImportError:
-                    pass
+                runs = xlsx_runs(path)
                 for name, func in runs.items():
                     repeat = 1 if "openpyxl" in name and lines > 100_000 else args.repeat
                     print(f"{path.name:<28}{name:<34}{median_time(func, repeat):>10.2f}", flush=True)

@@ -223,3 +223,20 @@ def test_csv_defective_rows_are_excluded_with_their_code(table):
     assert acc.rows_kept + len(acc.excluded) == acc.rows_read == len(valid) + len(defects)
     assert round(acc.kept_amount * 100) == sum(c for _, c in valid)
     assert acc.reconciles
+
+
+# ------------------------------------------------------------------ line and quote counting
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet='a,"\r\n客', max_size=40))
+def test_line_and_quote_counts_match_their_definition(text):
+    """Physical lines end at \\n, \\r\\n or \\r; quotes pair up when every such line has an even number."""
+    import re
+
+    from cvwork.io.textfile import _line_count, _paired_quotes
+
+    data = text.encode("utf-8")
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    assert _line_count(data) == _line_count(text) == len(lines)
+    assert _paired_quotes(data) == all(line.count('"') % 2 == 0 for line in lines)

@@ -26,6 +26,8 @@ def detect_encoding(raw: bytes) -> tuple[str, int]:
         if raw.startswith(bom):
             return name, raw.decode(name, errors="replace").count("\ufffd")
     sample = raw[:4000]
+    if _valid_utf8(raw):
+        return "utf-8", 0
     if sample.count(b"\x00") > len(sample) // 4:
         name = "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
         return name, raw.decode(name, errors="replace").count("\ufffd")
@@ -43,6 +45,21 @@ def detect_encoding(raw: bytes) -> tuple[str, int]:
         raise InputError("无法识别文件编码 (cannot detect the file encoding); "
                          "请在 Excel 中另存为 'CSV UTF-8' (save it as 'CSV UTF-8' in Excel)")
     return best
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    """True when the bytes are valid UTF-8 (checked by Arrow, without building a str)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if b"\x00" in raw[:4000]:
+        return False                                     # UTF-16 text is valid UTF-8 byte by byte
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64).tobytes())
+    try:
+        pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(raw)]).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def sniff_delimiter(lines: list[str]) -> str | None:
@@ -76,7 +93,7 @@ def _line_count(text: str | bytes) -> int:
 
 def read_text(path: Path, encoding: str | None = None) -> "Source":
     """A text file's one grid, with its encoding, delimiter and replaced bytes.
-    A valid UTF-8 file is split straight from its bytes (decoded once, to check it)."""
+    A valid UTF-8 file is split straight from its bytes (checked by Arrow, never decoded whole)."""
     import codecs
 
     from cvwork.io.sources import Source
@@ -113,22 +130,23 @@ def read_text(path: Path, encoding: str | None = None) -> "Source":
     return source
 
 
+_NOT_BREAK_OR_QUOTE = bytes(b for b in range(256) if b not in b'"\n\r')
+
+
 def _paired_quotes(data: bytes) -> bool:
     """True when every physical line holds an even number of double quotes
-    (then the quotes, taken two by two in order, never straddle a line break)."""
-    import numpy as np
+    (then the quotes, taken two by two in order, never straddle a line break).
 
+    Only quotes and line breaks are kept; within one line the quotes are then
+    side by side, so removing pairs leaves a quote exactly where a line had an
+    odd number.
+
+    >>> _paired_quotes(b'a,"b,c"\\nd,""\\n'), _paired_quotes(b'a,"b\\nc"\\n')
+    (True, False)
+    """
     if b'"' not in data:
         return True
-    cells = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(cells == 34)
-    if len(quotes) % 2:
-        return False
-    ends = cells == 10
-    if b"\r" in data:
-        ends |= cells == 13
-    breaks = np.flatnonzero(ends)
-    return bool((np.searchsorted(breaks, quotes[0::2]) == np.searchsorted(breaks, quotes[1::2])).all())
+    return b'"' not in data.translate(None, _NOT_BREAK_OR_QUOTE).replace(b'""', b"")
 
 
 def _arrow_csv(data: bytes, delim: str, width: int, lines: int) -> "Grid | None":
