@@ -103,21 +103,29 @@ def merged_ranges(xml: bytes) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     return out
 
 
-def fast_sheet(path: Path, name: str, part: str) -> "tuple[Grid, list] | None":
-    """The sheet's grid from A1 (text cells; grid row i is Excel row i + 1) and its merged
-    ranges; None when it cannot be read this way."""
-    import numpy as np
-
+def open_book(path: Path):
+    """fastexcel's reader of the workbook (its shared strings parsed once for every sheet);
+    None when fastexcel is missing or cannot open it."""
     try:
         import fastexcel
-    except ImportError:  # pragma: no cover - a dependency; kept optional for odd installs
+
+        return fastexcel.read_excel(str(path))
+    except Exception:  # ImportError, CalamineError & co.: python-calamine decides and words the error
         return None
-    if not part.endswith(".xml"):
+
+
+def fast_sheet(path: Path, name: str, part: str, book=None) -> "tuple[Grid, list] | None":
+    """The sheet's grid from A1 (text cells; grid row i is Excel row i + 1) and its merged
+    ranges; None when it cannot be read this way.  ``book``: from :func:`open_book`."""
+    import numpy as np
+
+    book = book or open_book(path)
+    if book is None or not part.endswith(".xml"):
         return None
     try:
         with zipfile.ZipFile(path) as zf:
             xml = zf.read(part)
-        table = fastexcel.read_excel(str(path)).load_sheet(name, header_row=None, dtypes="string").to_arrow()
+        table = book.load_sheet(name, header_row=None, dtypes="string").to_arrow()
     except Exception:  # fastexcel's CalamineError & co.: the slower reader decides and words the error
         return None
     from cvwork.io.sources import Grid
