@@ -16,6 +16,8 @@ Helpers:
 - :func:`require` checks required columns on any engine (without computing the frame);
 - :func:`day_number` turns a date/datetime expression into whole days since 1970-01-01
   (integer day arithmetic that every engine does the same way);
+- :func:`date_expr` reads a date column as datetimes; :func:`line_facts` checks rows and
+  customers in one small query; :func:`finish` unwraps a result (eager ones sorted);
 - :func:`round_even` rounds halves to even on every engine (as pandas does);
 - :func:`like` hands a small pandas result back as the kind of frame the user gave;
 - :func:`local_spark` starts a quiet local Spark session (lessons, tests).
@@ -123,10 +125,12 @@ def scalars(data: Any, *exprs) -> dict:
     return out
 
 
-def day_number(expr):
+def day_number(expr, cast: bool = True):
     """Whole days since 1970-01-01 of a date or datetime narwhals expression (time of day dropped).
 
-    Built from year and day of year, so pandas, Polars, DuckDB and Spark count alike.
+    Built from year and day of year, so pandas, Polars, DuckDB and Spark count alike.  With
+    ``cast=False`` year and day are not cast to Int64, so a missing day stays missing on
+    pandas too (the cast refuses NaT there).
 
     >>> import narwhals as nw, pandas as pd
     >>> d = pd.DataFrame({"d": pd.to_datetime(["1970-01-02 00:00", "2024-03-01 18:00"])})
@@ -135,9 +139,29 @@ def day_number(expr):
     """
     import narwhals as nw
 
-    y = expr.dt.year().cast(nw.Int64)
+    y, day = expr.dt.year(), expr.dt.ordinal_day()
+    if cast:
+        y, day = y.cast(nw.Int64), day.cast(nw.Int64)
     leaps = (y - 1969) // 4 - (y - 1901) // 100 + (y - 1601) // 400  # leap days in 1970 .. y-1
-    return (y - 1970) * 365 + leaps + expr.dt.ordinal_day().cast(nw.Int64) - 1
+    return (y - 1970) * 365 + leaps + day - 1
+
+
+def date_expr(frame, date: str, widen: bool = True):
+    """Column ``date`` of the narwhals ``frame`` as a datetime expression: text parsed by the
+    engine; a plain date widened to a datetime (left a date with ``widen=False``).
+
+    >>> import narwhals as nw, pandas as pd
+    >>> f = nw.from_native(pd.DataFrame({"d": ["2025-03-01 18:00"]}))
+    >>> f.select(date_expr(f, "d").dt.truncate("1d")).to_native()["d"].tolist()
+    [Timestamp('2025-03-01 00:00:00')]
+    """
+    import narwhals as nw
+
+    dtype = frame.collect_schema()[date]
+    col = nw.col(date)
+    if dtype == nw.String:
+        return col.str.to_datetime()
+    return col.cast(nw.Datetime()) if widen and dtype == nw.Date else col
 
 
 def round_even(expr, decimals: int = 0):
@@ -164,6 +188,51 @@ def day_of(stamp) -> int:
     import pandas as pd
 
     return int((pd.Timestamp(stamp).normalize() - pd.Timestamp("1970-01-01")).days)
+
+
+def line_facts(lines: Any, customer: str, *exprs, empty_ok: bool = False) -> dict:
+    """:func:`scalars` of ``rows``, ``no_customer`` (lines without a customer) and the named
+    ``exprs``, in one small query.  Refuses lines without a customer and, unless ``empty_ok``,
+    an empty table (:class:`~cvwork.errors.InputError`).
+
+    >>> import narwhals as nw, pandas as pd
+    >>> line_facts(pd.DataFrame({"customer": ["a", "b"], "x": [1, 5]}), "customer", nw.col("x").max())
+    {'rows': 2, 'no_customer': 0, 'x': 5}
+    """
+    import narwhals as nw
+
+    from cvwork.errors import require_rows
+
+    facts = scalars(lines, nw.len().alias("rows"), nw.col(customer).null_count().alias("no_customer"), *exprs)
+    if not empty_ok:
+        require_rows(range(int(facts["rows"])))
+    if facts["no_customer"]:
+        n = int(facts["no_customer"])  # DuckDB counts as a DECIMAL sum
+        raise InputError(f"'{customer}' 列有 {n} 行为空 ({n} rows have no customer); "
+                         f"请补上或删除这些行 (fill or drop them)")
+    return facts
+
+
+def finish(out, sort: "list[str] | None" = None, descending: "bool | list[bool]" = False, ns: bool = True):
+    """The native frame of the narwhals result ``out``: eager results sorted by ``sort`` (lazy
+    ones unsorted: their order is the engine's business until collected); pandas gets a
+    fresh index and its datetime columns in ns (unless ``ns=False``).
+
+    >>> import narwhals as nw, pandas as pd
+    >>> finish(nw.from_native(pd.DataFrame({"a": [2, 1]}, index=[5, 6])), ["a"])["a"].to_dict()
+    {0: 1, 1: 2}
+    """
+    import narwhals as nw
+
+    if isinstance(out, nw.DataFrame) and sort:
+        out = out.sort(sort, descending=descending)
+    native = out.to_native()
+    if engine_of(native) == "pandas":
+        native = native.reset_index(drop=True)
+        for col in native.columns if ns else ():
+            if str(native[col].dtype).startswith("datetime64"):
+                native[col] = native[col].astype("datetime64[ns]")
+    return native
 
 
 def like(result: "pd.DataFrame", frame: Any):

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-from cvwork.errors import InputError, require_rows
+from cvwork.errors import InputError
+from cvwork.frames import date_expr, day_number, day_of, engine_of, finish, line_facts, nw_frame, require, to_pandas
+from cvwork.rfm import _days
+from cvwork.rfm import purchase_days as _rfm_days
+
+_finish = finish  # cvwork.clv and cvwork.predict.summary still import it from here
 
 
 def default_as_of(dates: "pd.Series") -> "pd.Timestamp":
@@ -53,52 +58,20 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     """
     import narwhals as nw
 
-    from cvwork.rfm import purchase_days as days_of
-
     lines = _lines(transactions, (customer, date))
     if amount not in lines.collect_schema().names():  # no money column: each line counts 1, every day a purchase
         transactions = lines.with_columns(nw.lit(1.0).alias(amount)).to_native()
-    return days_of(transactions, customer, date, amount, order)
+    return _rfm_days(transactions, customer, date, amount, order)
 
 
 # --- engine helpers: narwhals on every engine (cvwork.frames has the shared ones) ------------------
 
 def _lines(transactions, required):
-    """``transactions`` wrapped by narwhals, after checking the ``required`` columns (nothing computed)."""
-    import narwhals as nw
-
-    from cvwork.frames import nw_frame, require
-
+    """``transactions`` wrapped by narwhals, after checking the ``required`` columns (nothing computed);
+    text dates in ``required[1]`` parsed by the engine."""
     require(transactions, required)
     lines = nw_frame(transactions)
-    date = required[1]
-    if lines.collect_schema()[date] == nw.String:     # text dates: parsed by the engine
-        lines = lines.with_columns(nw.col(date).str.to_datetime())
-    return lines
-
-
-def _day_number(expr):
-    """:func:`cvwork.frames.day_number` without its integer cast, so a missing day stays missing on
-    pandas too (the cast refuses NaT there): whole days since 1970-01-01 on every engine."""
-    y = expr.dt.year()
-    return 365 * (y - 1970) + (y - 1969) // 4 - (y - 1901) // 100 + (y - 1601) // 400 + expr.dt.ordinal_day() - 1
-
-
-def _facts(lines, customer: str, date: str, last: bool = True) -> "int | None":
-    """One small aggregate, collected: refuses an empty table and lines without a customer, and
-    gives the day number of the latest ``date`` (None when ``last`` is False)."""
-    import narwhals as nw
-
-    from cvwork.frames import scalars
-    from cvwork.rfm import _no_customer
-
-    from cvwork.frames import day_of
-
-    extra = [nw.col(date).max().alias("last")] if last else []
-    row = scalars(lines, nw.len().alias("n"), nw.col(customer).null_count().alias("blank"), *extra)
-    require_rows(range(int(row["n"])))
-    _no_customer(int(row["blank"]), customer)
-    return day_of(row["last"]) if last else None
+    return lines.with_columns(date_expr(lines, required[1], widen=False))
 
 
 def _checked(lines, customer: str, date: str, as_of) -> int:
@@ -106,29 +79,11 @@ def _checked(lines, customer: str, date: str, as_of) -> int:
     (rows, customers) whenever that costs no extra pass: with the default, or on an eager frame."""
     import narwhals as nw
 
-    from cvwork.frames import day_of
-
     if as_of is None:
-        return _facts(lines, customer, date) + 1
+        return day_of(line_facts(lines, customer, nw.col(date).max().alias("last"))["last"]) + 1
     if isinstance(lines, nw.DataFrame):
-        _facts(lines, customer, date, last=False)
+        line_facts(lines, customer)
     return day_of(as_of)
-
-
-def _finish(frame, by: "list[str]", descending: "bool | list[bool]" = False, ns: bool = True):
-    """The caller's kind of frame: eager results sorted by ``by`` (pandas: fresh index, dates in ns
-    unless ``ns=False``); lazy results unsorted (order is the engine's business until collected)."""
-    import narwhals as nw
-
-    if isinstance(frame, nw.DataFrame):
-        frame = frame.sort(by, descending=descending)
-    out = frame.to_native()
-    if type(out).__module__.startswith("pandas"):
-        out = out.reset_index(drop=True)
-        for col in out.columns if ns else ():
-            if str(out[col].dtype).startswith("datetime64"):
-                out[col] = out[col].astype("datetime64[ns]")
-    return out
 
 
 def retention_rates(transactions: "pd.DataFrame", freq: str = "Y", customer: str = "customer",
@@ -188,15 +143,13 @@ def customer_dates(transactions: "pd.DataFrame", customer: str = "customer", dat
     Engines: pandas, Polars (DataFrame or LazyFrame), DuckDB relation, PySpark DataFrame;
     returns the kind of frame it was given.
     """
-    out = _finish(_customer_dates(_lines(transactions, (customer, date)), customer, date, amount, owner), [customer])
+    out = finish(_customer_dates(_lines(transactions, (customer, date)), customer, date, amount, owner), [customer])
     return out.set_index(customer) if type(out).__module__.startswith("pandas") else out
 
 
 def _customer_dates(lines, customer: str, date: str, amount: str, owner: str):
     """narwhals frame: ``customer``, ``first_purchase``, ``last_purchase``, ``revenue`` [, ``owner``]."""
     import narwhals as nw
-
-    from cvwork.rfm import _days
 
     names = lines.collect_schema().names()
     days = _days(lines if amount in names else lines.with_columns(nw.lit(1.0).alias(amount)),
@@ -251,13 +204,13 @@ def lifecycle_stages(transactions: "pd.DataFrame", as_of: "str | pd.Timestamp | 
     lines = _lines(transactions, (customer, date))
     today = _checked(lines, customer, date, as_of)
     if as_of is not None:                          # whole days: a line at 23:59 on as_of counts
-        lines = lines.filter(_day_number(nw.col(date)) <= today)
+        lines = lines.filter(day_number(nw.col(date), cast=False) <= today)
     info = _customer_dates(lines, customer, date, amount, "owner")
-    first_age = today - _day_number(nw.col("first_purchase"))
-    last_age = today - _day_number(nw.col("last_purchase"))
+    first_age = today - day_number(nw.col("first_purchase"), cast=False)
+    last_age = today - day_number(nw.col("last_purchase"), cast=False)
     stage = (nw.when(first_age < new_days).then(nw.lit("新客户")).when(last_age < silent_days).then(nw.lit("活跃客户"))
              .when(last_age < churn_days).then(nw.lit("沉默客户")).otherwise(nw.lit("流失客户")))
-    out = _finish(info.with_columns(days_since_last=last_age, stage=stage), [customer])
+    out = finish(info.with_columns(days_since_last=last_age, stage=stage), [customer])
     if leads is not None:
         out = _with_prospects(out, leads, customer)
     if isinstance(out, pd.DataFrame):
@@ -270,8 +223,6 @@ def _with_prospects(out, leads: "pd.Series", customer: str):
     """``out`` (a native stage table) with the leads that never bought appended as 潜在客户."""
     import narwhals as nw
     import pandas as pd
-
-    from cvwork.frames import engine_of, to_pandas
 
     if isinstance(out, pd.DataFrame):
         return pd.concat([out, _prospects(leads, out[customer], customer)], ignore_index=True)

@@ -27,8 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import narwhals as nw
     import pandas as pd
 
-from cvwork.errors import InputError, require_rows
-from cvwork.frames import day_number, day_of, engine_of, nw_frame, require, round_even, scalars
+from cvwork.errors import InputError
+from cvwork.frames import (date_expr, day_number, day_of, engine_of, finish, line_facts, nw_frame, require,
+                            round_even, scalars)
 
 #: (Chinese name, English name, R range, F range); ranges are inclusive and
 #: together cover the 5 x 5 R x F grid exactly once (tested).
@@ -124,66 +125,17 @@ def cancellations(transactions: "pd.DataFrame", amount: str = "amount",
     return flag.to_native()
 
 
-def _date_expr(frame: "nw.LazyFrame | nw.DataFrame", date: str) -> "nw.Expr":
-    """``date`` as a datetime expression (text dates parsed, plain dates widened)."""
-    import narwhals as nw
-
-    dtype = frame.collect_schema()[date]
-    col = nw.col(date)
-    if dtype == nw.String:
-        return col.str.to_datetime()
-    return col.cast(nw.Datetime()) if dtype == nw.Date else col
-
-
-def _day_expr(frame: "nw.LazyFrame | nw.DataFrame", date: str) -> "nw.Expr":
-    """``date`` truncated to its calendar day."""
-    return _date_expr(frame, date).dt.truncate("1d")
-
-
 def _days(lines: "nw.LazyFrame | nw.DataFrame", customer: str, date: str, amount: str,
           order: str | None) -> "nw.LazyFrame | nw.DataFrame":
     """:func:`purchase_days` on a narwhals frame, unchecked and unsorted."""
     import narwhals as nw
 
     sale = (~_cancel_expr(amount, order, lines.columns)).cast(nw.Int8)
-    return (lines.select(nw.col(customer), _day_expr(lines, date).alias("day"),
+    return (lines.select(nw.col(customer), date_expr(lines, date).dt.truncate("1d").alias("day"),
                          nw.col(amount).cast(nw.Float64).alias("net"), sale.alias("_sale"))
             .group_by(customer, "day").agg(nw.col("net").sum(), nw.col("_sale").max())
             .with_columns(((nw.col("net") > 0) & (nw.col("_sale") > 0)).alias("purchase"))
             .drop("_sale"))
-
-
-def _line_facts(lines, customer: str, date: str, amount: str, count_customers: bool = False) -> dict:
-    """Rows, lines without a customer, whether any amount is non-zero, the last date (one small
-    query; its day is taken in Python, so Parquet statistics can answer it) and, on request, the
-    number of distinct customers."""
-    import narwhals as nw
-
-    extra = [nw.col(customer).n_unique().alias("customers")] if count_customers else []
-    return scalars(lines, nw.len().alias("rows"), nw.col(customer).null_count().alias("no_customer"),
-                   (nw.col(amount) != 0).fill_null(False).any().alias("nonzero"),
-                   _date_expr(lines, date).max().alias("last"), *extra)
-
-
-def _no_customer(count: int, customer: str) -> None:
-    if count:
-        raise InputError(f"'{customer}' 列有 {count} 行为空 ({count} rows have no customer); "
-                         f"请补上或删除这些行 (fill or drop them)")
-
-
-def _finish(out, like_frame, sort: "list[str] | None" = None):
-    """Native result of the kind given: eager frames sorted by ``sort``; pandas days in ns."""
-    import narwhals as nw
-
-    if isinstance(out, nw.DataFrame) and sort:
-        out = out.sort(sort)
-    native = out.to_native()
-    if engine_of(like_frame) == "pandas":
-        native = native.reset_index(drop=True)
-        for col in native.columns:
-            if str(native[col].dtype).startswith("datetime64"):
-                native[col] = native[col].astype("datetime64[ns]")
-    return native
 
 
 def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date: str = "date",
@@ -200,12 +152,10 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     >>> purchase_days(t)[["net", "purchase"]].values.tolist()    # two lines, one day; a return day
     [[15.0, True], [-4.0, False]]
     """
-    import narwhals as nw
-
     require(transactions, (customer, date, amount))
     lines = nw_frame(transactions)
-    _no_customer(scalars(lines, nw.col(customer).null_count().alias("n"))["n"], customer)
-    return _finish(_days(lines, customer, date, amount, order), transactions, [customer, "day"])
+    line_facts(lines, customer, empty_ok=True)
+    return finish(_days(lines, customer, date, amount, order), [customer, "day"])
 
 
 def segment_of(r: int, f: int) -> str:
@@ -245,9 +195,10 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
     require(transactions, (customer, date, amount))
     lines = nw_frame(transactions)
     spark = engine_of(transactions) == "spark"
-    facts = _line_facts(lines, customer, date, amount, count_customers=spark)
-    require_rows(range(facts["rows"]))
-    _no_customer(facts["no_customer"], customer)
+    # the last date's day is taken in Python, so Parquet statistics can answer the query
+    facts = line_facts(lines, customer, (nw.col(amount) != 0).fill_null(False).any().alias("nonzero"),
+                       date_expr(lines, date).max().alias("last"),
+                       *([nw.col(customer).n_unique().alias("customers")] if spark else []))
     if not facts["nonzero"]:
         raise InputError(f"'{amount}' 列全是 0 (every amount is zero); 请检查金额列 (check the amount column)")
     days = _days(lines, customer, date, amount, order)
@@ -261,7 +212,7 @@ def rfm_table(transactions: "pd.DataFrame", as_of: str | None = None, customer: 
     out = out.with_columns((nw.col("R") * 100 + nw.col("F") * 10 + nw.col("M")).cast(nw.String).alias("rfm_code"),
                            (nw.col("R") + nw.col("F") + nw.col("M")).alias("rfm_score"),
                            _segment_expr(nw.col("R"), nw.col("F"), nw.col("_first_day") <= day_of(stamp) - new_days))
-    out = _finish(out.drop("_first_day"), transactions, [customer])
+    out = finish(out.drop("_first_day"), [customer])
     if engine_of(transactions) == "pandas":
         out["rfm_code"] = out["rfm_code"].astype(str)
         out["segment"] = out["segment"].astype(str)
@@ -376,7 +327,7 @@ def segment_summary(table: "pd.DataFrame", by: str = "segment") -> "pd.DataFrame
         for name, text in list(ACTIONS.items())[1:]:
             action = action.when(nw.col(by) == name).then(nw.lit(text))
         out = out.with_columns(action.otherwise(nw.lit("")).alias("action"))
-    return _finish(out.sort(["revenue", by], descending=[True, False]), table)
+    return finish(out.sort(["revenue", by], descending=[True, False]))
 
 
 def rf_grid(table: "pd.DataFrame", value: str = "customers") -> "pd.DataFrame":
