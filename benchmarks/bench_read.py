@@ -65,7 +65,15 @@ def write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> Path:
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path) -> Path:
-    frame.to_excel(path, index=False, engine="openpyxl")      # openpyxl writes strings as shared strings
+    """openpyxl in write-only mode: strings go to the shared-strings table, as Excel writes them."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("销售明细")
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+    book.save(path)
     return path
 
 

@@ -12,7 +12,7 @@ import pytest
 
 import cvwork.io.sources as sources
 from cvwork.io import account_of, open_source, read_sales
-from cvwork.io.xlsxfile import column_number, fast_sheet, merged_ranges, sheet_parts
+from cvwork.io.xlsxfile import _head_and_tail, column_number, fast_sheet, merged_ranges, sheet_parts
 
 
 def _book(path, offset: bool = True):
@@ -119,6 +119,18 @@ def test_workbook_without_cell_references_falls_back(tmp_path, monkeypatch):
     got = read_sales(stripped)
     assert got["customer"].tolist() == ["甲公司", "乙公司"] and got["amount"].tolist() == [800.0, 900.0]
     assert account_of(got).excluded["row"].tolist() == [4]
+
+
+def test_sheet_xml_read_by_its_ends(tmp_path):
+    """Only the start (used range) and the part after the rows (merged ranges) are kept."""
+    path = _book(tmp_path / "report.xlsx")
+    part = sheet_parts(path)["销售明细"]
+    with zipfile.ZipFile(path) as zf:
+        full = zf.read(part)
+    for size in (50, 200, 1 << 20):
+        head, tail = _head_and_tail(path, part, size=size)
+        assert full.startswith(head) and len(head) == min(size, len(full))
+        assert tail == full[full.find(b"</sheetData>"):] and merged_ranges(tail) == [((5, 2), (7, 2))]
 
 
 def test_sheet_xml_helpers():

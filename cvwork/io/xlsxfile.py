@@ -70,6 +70,8 @@ def _first_value(xml: bytes, start: int = 0, end: int | None = None) -> tuple[in
         if m.group(2):
             continue
         close = xml.find(b"</c>", m.end())
+        if close < 0:
+            raise ValueError("cell cut off")
         body = xml[m.end():close]
         if b"<v" in body or b"<is" in body:
             return int(ref.group(2)) - 1, column_number(ref.group(1))
@@ -88,8 +90,27 @@ def _origin(xml: bytes, cells) -> tuple[int, int] | None:
     at = re.search(rb'<row\b[^>]*?\br="%d"' % (row0 + int(filled[0]) + 1), xml)
     if at is None:
         return None
-    found = _first_value(xml, at.end(), xml.find(b"</row>", at.end()))
+    end = xml.find(b"</row>", at.end())
+    found = _first_value(xml, at.end(), end) if end > 0 else None
     return (row0, found[1]) if found else None
+
+
+def _head_and_tail(path: Path, part: str, size: int = 1 << 20) -> tuple[bytes, bytes]:
+    """The sheet XML's first ``size`` bytes (where the used range starts) and everything
+    from ``</sheetData>`` on (the merged ranges), without holding the rows in memory."""
+    mark = b"</sheetData>"
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        head = stream.read(size)
+        at, carry = head.find(mark), head[-len(mark):]
+        tail = head[at:] if at >= 0 else b""
+        while at < 0:
+            chunk = stream.read(1 << 22)
+            if not chunk:
+                break
+            piece = carry + chunk
+            at, carry = piece.find(mark), piece[-len(mark):]
+            tail = piece[at:] if at >= 0 else b""
+        return head, tail + stream.read()
 
 
 def merged_ranges(xml: bytes) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -123,8 +144,7 @@ def fast_sheet(path: Path, name: str, part: str, book=None) -> "tuple[Grid, list
     if book is None or not part.endswith(".xml"):
         return None
     try:
-        with zipfile.ZipFile(path) as zf:
-            xml = zf.read(part)
+        head, tail = _head_and_tail(path, part)
         table = book.load_sheet(name, header_row=None, dtypes="string").to_arrow()
     except Exception:  # fastexcel's CalamineError & co.: the slower reader decides and words the error
         return None
@@ -135,7 +155,7 @@ def fast_sheet(path: Path, name: str, part: str, book=None) -> "tuple[Grid, list
     if len(cells) == 0:
         return None
     try:
-        origin = _origin(xml, cells)
+        origin = _origin(head, cells)
     except ValueError:
         return None
     if origin is None:
@@ -154,4 +174,4 @@ def fast_sheet(path: Path, name: str, part: str, book=None) -> "tuple[Grid, list
         cells = cells.reindex(range(r0 + len(cells)))
         for c in range(c0):
             cells.insert(c, c, pd.Series(None, index=cells.index, dtype=object))
-    return Grid(name, cells, np.arange(len(cells)) + 1), merged_ranges(xml)
+    return Grid(name, cells, np.arange(len(cells)) + 1), merged_ranges(tail)
