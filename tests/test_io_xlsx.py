@@ -121,6 +121,21 @@ def test_workbook_without_cell_references_falls_back(tmp_path, monkeypatch):
     assert account_of(got).excluded["row"].tolist() == [4]
 
 
+def test_time_only_cells_in_a_mac_1904_workbook(tmp_path):
+    """Day zero is 1904-01-01 there: a time cell is still a time without a date."""
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    for row in (["日期", "客户", "金额"], [dt.time(10, 15), "甲公司", 100], [dt.datetime(2024, 3, 5, 9), "乙公司", 200],
+                [dt.date(1904, 1, 2), "丙公司", 300]):
+        wb.active.append(row)
+    path = tmp_path / "mac.xlsx"
+    wb.save(path)
+    frame = read_sales(path)
+    assert frame["customer"].tolist() == ["乙公司", "丙公司"]
+    assert frame["date"].tolist() == [pd.Timestamp("2024-03-05 09:00"), pd.Timestamp("1904-01-02")]
+    assert account_of(frame).excluded[["row", "code"]].values.tolist() == [[2, "time_only"]]
+
+
 def test_sheet_xml_read_by_its_ends(tmp_path):
     """Only the start (used range) and the part after the rows (merged ranges) are kept."""
     path = _book(tmp_path / "report.xlsx")

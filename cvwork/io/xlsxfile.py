@@ -27,16 +27,27 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _CELL = re.compile(rb'<c\b([^>]*?)(/?)>')
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+)(?::([A-Z]{1,3})([0-9]+))?"')
-#: Excel's day zero: a datetime on it is a time of day without a date
-_DAY_ZERO = r"^1899-12-3[01] (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$"
+#: a datetime on Excel's day zero is a time of day without a date (1900 and Mac 1904 date systems)
+_DAY_ZERO = {False: ("1899-12-3", r"^1899-12-3[01] "), True: ("1904-01-01 ", r"^1904-01-01 ")}
+_TIME = r"(\d{2}:\d{2}:\d{2}(?:\.\d+)?)$"
+
+
+def _workbook_xml(path: Path):
+    with zipfile.ZipFile(path) as zf:
+        return ElementTree.fromstring(zf.read("xl/workbook.xml")), ElementTree.fromstring(
+            zf.read("xl/_rels/workbook.xml.rels"))
+
+
+def mac_dates(path: Path) -> bool:
+    """True when the workbook counts days from 1904 (old Excel for Mac)."""
+    pr = _workbook_xml(path)[0].find(f"{_MAIN}workbookPr")
+    return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
 
 
 def sheet_parts(path: Path) -> dict[str, str] | None:
     """Sheet name -> the zip member holding its XML (None for an unusual workbook)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book, rels = _workbook_xml(path)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return None
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
@@ -160,11 +171,12 @@ def fast_sheet(path: Path, name: str, part: str, book=None) -> "tuple[Grid, list
         return None
     if origin is None:
         return None
+    prefix, zero = _DAY_ZERO[mac_dates(path)]
     for c in cells.columns:
         col = cells[c]
         col = col.mask(col == "")
-        if col.str.startswith("1899-12-3").any():
-            col = col.str.replace(_DAY_ZERO, r"\1", regex=True)
+        if col.str.startswith(prefix).any():
+            col = col.str.replace(zero + _TIME, r"\1", regex=True)
         cells[c] = col
     r0, c0 = origin
     if r0 or c0:                                          # anchored at A1 like every other grid
