@@ -207,8 +207,8 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
     """
     import narwhals as nw
 
-    from cvwork.frames import day_number
-    from cvwork.lifecycle import _checked, _finish, _lines
+    from cvwork.frames import day_number, finish
+    from cvwork.lifecycle import _checked, _lines
 
     if not 0 < margin <= 1:
         raise InputError(f"毛利率必须在 (0, 1] 之间 (margin must be in (0, 1]), 收到 (got) {margin}")
@@ -225,7 +225,7 @@ def historical_clv(transactions: "pd.DataFrame", as_of: str | None = None, margi
     per = per.with_columns(annual_margin=nw.col("aov") * nw.col("frequency") * margin)
     per = per.with_columns(clv=nw.col("annual_margin") * lifespan_years)
     cols = [customer, "revenue", "orders", "aov", "first_purchase", "tenure_years", "frequency", "annual_margin", "clv"]
-    return _finish(per.select(cols), ["clv", customer], descending=[True, False])
+    return finish(per.select(cols), ["clv", customer], descending=[True, False])
 
 
 def unit_economics(clv_table: "pd.DataFrame", spend: "dict[str, float]", group: str = "channel",
@@ -317,8 +317,8 @@ def customer_history(days: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
     """
     import narwhals as nw
 
-    from cvwork.frames import day_number, day_of
-    from cvwork.lifecycle import _finish, _lines
+    from cvwork.frames import day_number, day_of, finish
+    from cvwork.lifecycle import _lines
 
     today = day_of(as_of)
     buy = nw.when(nw.col("purchase")).then(nw.col("day"))
@@ -337,7 +337,7 @@ def customer_history(days: "pd.DataFrame", as_of: "pd.Timestamp", margin: float,
     out = out.with_columns(annual_margin=yearly.clip(lower_bound=0.0))
     cols = ["historical_value", "frequency", "first_purchase", "last_purchase", "recency_days", "tenure_years",
             "annual_margin"]
-    out = _finish(out.select(customer, *cols), [customer])
+    out = finish(out.select(customer, *cols), [customer])
     return out.set_index(customer) if type(out).__module__.startswith("pandas") else out
 
 

@@ -19,8 +19,6 @@ from cvwork.frames import date_expr, day_number, day_of, engine_of, finish, line
 from cvwork.rfm import _days
 from cvwork.rfm import purchase_days as _rfm_days
 
-_finish = finish  # cvwork.clv and cvwork.predict.summary still import it from here
-
 
 def default_as_of(dates: "pd.Series") -> "pd.Timestamp":
     """The day after the last date in ``dates`` (times of day dropped).

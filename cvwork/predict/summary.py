@@ -35,10 +35,11 @@ def purchase_days(transactions: "pd.DataFrame", customer: str = "customer", date
     >>> purchase_days(log).to_dict("records")
     [{'customer': 'a', 'date': Timestamp('2024-01-01 00:00:00'), 'amount': 12.0}]
     """
-    from cvwork.lifecycle import _finish, _lines
+    from cvwork.frames import finish
+    from cvwork.lifecycle import _lines
 
     lines = _lines(transactions, (customer, date, amount))
-    return _finish(_days(lines, customer, date, amount), [customer, date], ns=False)
+    return finish(_days(lines, customer, date, amount), [customer, date], ns=False)
 
 
 def _days(lines, customer: str, date: str, amount: str):
@@ -71,8 +72,8 @@ def rfm_summary(transactions: "pd.DataFrame", calibration_end: str, holdout_end:
     """
     import narwhals as nw
 
-    from cvwork.frames import day_number, day_of
-    from cvwork.lifecycle import _finish, _lines
+    from cvwork.frames import day_number, day_of, finish
+    from cvwork.lifecycle import _lines
 
     end = day_of(calibration_end)
     stop = day_of(holdout_end) if holdout_end is not None else None
@@ -99,7 +100,7 @@ def rfm_summary(transactions: "pd.DataFrame", calibration_end: str, holdout_end:
                          duration_holdout=nw.lit((stop - end) / unit_days if stop is not None else 0.0)))
     cols = [customer, "frequency", "recency", "T", "monetary", "first_purchase"]
     cols += ["frequency_holdout", "duration_holdout"] if stop is not None else []
-    return _finish(out.select(cols), [customer], ns=False)
+    return finish(out.select(cols), [customer], ns=False)
 
 
 def _day_text(day: int) -> str:
