@@ -22,24 +22,31 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xf
 
 def detect_encoding(raw: bytes) -> tuple[str, int]:
     """(encoding, number of bytes that had to be replaced)."""
+    return decode(raw)[:2]
+
+
+def decode(raw: bytes) -> tuple[str, int, str | None]:
+    """(encoding, bytes replaced, the decoded text); the text is None for valid UTF-8
+    without a BOM, which is checked by Arrow and never decoded whole."""
     for bom, name in _BOMS:
         if raw.startswith(bom):
-            return name, raw.decode(name, errors="replace").count("\ufffd")
+            text = raw.decode(name, errors="replace")
+            return name, text.count("\ufffd"), text
     sample = raw[:4000]
     if _valid_utf8(raw):
-        return "utf-8", 0
+        return "utf-8", 0, None
     if sample.count(b"\x00") > len(sample) // 4:
         name = "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
-        return name, raw.decode(name, errors="replace").count("\ufffd")
+        text = raw.decode(name, errors="replace")
+        return name, text.count("\ufffd"), text
     best = None
     for name in ("utf-8", "gb18030"):
         try:
-            raw.decode(name)
-            return name, 0
+            return name, 0, raw.decode(name)
         except UnicodeDecodeError:
-            bad = raw.decode(name, errors="replace").count("\ufffd")
-            if best is None or bad < best[1]:
-                best = (name, bad)
+            text = raw.decode(name, errors="replace")
+            if best is None or text.count("\ufffd") < best[1]:
+                best = (name, text.count("\ufffd"), text)
     assert best is not None
     if best[1] > max(20, len(raw) // 1000):
         raise InputError("无法识别文件编码 (cannot detect the file encoding); "
@@ -104,7 +111,7 @@ def read_text(path: Path, encoding: str | None = None) -> "Source":
         text = raw.decode(encoding, errors="replace")
         replaced = text.count("\ufffd")
     else:
-        encoding, replaced = detect_encoding(raw)
+        encoding, replaced, text = decode(raw)
     if not replaced and codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
         data = raw.removeprefix(b"\xef\xbb\xbf")
         text = text.removeprefix("\ufeff") if text is not None else None
