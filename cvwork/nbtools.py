@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -63,15 +64,35 @@ def _mask_addresses(output) -> None:
         output["data"]["text/plain"] = re.sub(r" at 0x[0-9a-f]+", " at 0x0", plain)
 
 
+#: jupyter_client gives a kernel a free port and the kernel binds it a moment later; when another
+#: kernel starting at the same time takes that port first, this kernel dies before running anything
+KERNEL_START = "Kernel died before replying to kernel_info"
+
+
+def retry_kernel_start(run: Callable, attempts: int = 3):
+    """``run()``, started again (up to ``attempts`` times) when its kernel died before starting:
+    no cell had run, so nothing is done twice.
+
+    >>> retry_kernel_start(lambda: 42)
+    42
+    """
+    for attempt in range(attempts):
+        try:
+            return run()
+        except RuntimeError as exc:
+            if KERNEL_START not in str(exc) or attempt == attempts - 1:
+                raise
+    return None  # pragma: no cover - attempts >= 1
+
+
 def execute(nb, cwd: Path = NOTEBOOKS, timeout: int = 600):
     """Run a notebook headless in ``cwd`` and return it normalised."""
     import nbclient
 
     os.environ["CVWORK_HEADLESS"] = "1"
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                     record_timing=False, resources={"metadata": {"path": str(cwd)}})
-    client.execute()
+    retry_kernel_start(lambda: nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                                       resources={"metadata": {"path": str(cwd)}}).execute())
     return normalise(nb)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import os
 import shutil
 import sys
@@ -149,13 +150,15 @@ def execute(lesson: Path, executed: Path, parameters: dict) -> None:
     import nbformat
     import papermill as pm
 
+    from cvwork.nbtools import retry_kernel_start
     from cvwork.report.handoff import inject, is_prepared
 
     prepared = next((value for value in parameters.values() if is_prepared(value)), None)
     notebook = inject(nbformat.read(lesson, as_version=4), prepared)
     try:
-        pm.execute_notebook(notebook, str(executed), parameters=parameters, cwd=str(lesson.parent),
-                            kernel_name="python3", progress_bar=False, log_output=False)
+        retry_kernel_start(lambda: pm.execute_notebook(
+            copy.deepcopy(notebook), str(executed), parameters=parameters, cwd=str(lesson.parent),
+            kernel_name="python3", progress_bar=False, log_output=False))
     except pm.PapermillExecutionError as exc:
         if exc.ename in ("InputError", "KeyboardInterrupt"):
             raise InputError(exc.evalue) from None

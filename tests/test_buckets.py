@@ -19,6 +19,7 @@ from cvwork.datasets import load_cdnow
 from cvwork.exercises import feedback
 from cvwork.funnel import bucket_labels, customer_buckets, revenue_buckets
 from cvwork.lifecycle import lifecycle_stages
+from cvwork.nbtools import retry_kernel_start
 from lesson_cases import outputs_text
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -124,8 +125,9 @@ def test_lesson_08_on_cdnow_dollars(tmp_path):
     out_dir = tmp_path / "out"
     params = {"input_path": str(cdnow_csv(tmp_path)), "product": None, "currency": "美元", "output_dir": str(out_dir)}
     done = tmp_path / "08.ipynb"
-    pm.execute_notebook(str(NOTEBOOKS / "08_revenue_bucket_funnel.ipynb"), str(done), parameters=params,
-                        cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False)
+    retry_kernel_start(lambda: pm.execute_notebook(str(NOTEBOOKS / "08_revenue_bucket_funnel.ipynb"), str(done),
+                                                   parameters=params, cwd=str(NOTEBOOKS), kernel_name="python3",
+                                                   progress_bar=False))
     table = pd.read_csv(out_dir / "revenue_buckets.csv", encoding="utf-8-sig")
     cdnow = load_cdnow()
     totals = cdnow.groupby("customer")["amount"].sum()

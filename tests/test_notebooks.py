@@ -9,6 +9,7 @@ import papermill as pm
 import pytest
 
 from cvwork import nbtools
+from cvwork.nbtools import retry_kernel_start
 from lesson_cases import ALT_RUNS
 
 LESSONS = nbtools.lesson_paths()
@@ -85,8 +86,8 @@ def test_refresh_reproduces_stored_notebook(path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
 def test_papermill_defaults(path, tmp_path):
-    pm.execute_notebook(str(path), str(tmp_path / path.name), cwd=str(path.parent),
-                        kernel_name="python3", progress_bar=False)
+    retry_kernel_start(lambda: pm.execute_notebook(str(path), str(tmp_path / path.name), cwd=str(path.parent),
+                                                   kernel_name="python3", progress_bar=False))
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
@@ -96,8 +97,8 @@ def test_papermill_other_parameters(path, tmp_path):
     params = {"output_dir": str(tmp_path / "out")}
     params.update(case.parameters(tmp_path) if case else {})
     out = tmp_path / path.name
-    pm.execute_notebook(str(path), str(out), parameters=params, cwd=str(path.parent),
-                        kernel_name="python3", progress_bar=False)
+    retry_kernel_start(lambda: pm.execute_notebook(str(path), str(out), parameters=params, cwd=str(path.parent),
+                                                   kernel_name="python3", progress_bar=False))
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written, "output_dir was set but nothing was written"
     if case:

@@ -212,11 +212,13 @@ def test_lesson_07_on_a_retail_file_with_times_and_cancellations(tmp_path):
     import papermill as pm
     from lesson_cases import outputs_text
 
+    from cvwork.nbtools import retry_kernel_start
+
     nbs = Path(__file__).resolve().parents[1] / "notebooks"
     out_dir, done = tmp_path / "out", tmp_path / "07.ipynb"
-    pm.execute_notebook(str(nbs / "07_lifecycle_stages.ipynb"), str(done), cwd=str(nbs), kernel_name="python3",
-                        progress_bar=False, parameters={"input_path": str(retail_csv(tmp_path)), "leads_path": None,
-                                                        "output_dir": str(out_dir)})
+    params = {"input_path": str(retail_csv(tmp_path)), "leads_path": None, "output_dir": str(out_dir)}
+    retry_kernel_start(lambda: pm.execute_notebook(str(nbs / "07_lifecycle_stages.ipynb"), str(done), cwd=str(nbs),
+                                                   kernel_name="python3", progress_bar=False, parameters=params))
     stages = pd.read_csv(out_dir / "lifecycle_stages.csv", encoding="utf-8-sig").set_index("customer")
     assert stages["stage"].to_dict() == {"A": "活跃客户", "B": "流失客户", "C": "新客户", "D": "沉默客户",
                                          "E": "沉默客户", "F": "流失客户"}

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from cvwork import exercises, widgets
 from cvwork.report import save_figure, save_table
@@ -46,3 +47,32 @@ def test_outputs_written_only_with_folder(tmp_path):
     fig, _ = plt.subplots()
     assert save_figure(fig, tmp_path, "f").read_bytes()[:4] == b"\x89PNG"
     plt.close("all")
+
+
+def test_a_kernel_that_dies_before_starting_is_started_again():
+    """Two kernels starting together can be handed the same free port: the loser dies before running
+    anything, and only that failure is retried."""
+    from cvwork.nbtools import KERNEL_START, retry_kernel_start
+
+    tries = []
+
+    def flaky():
+        tries.append(1)
+        if len(tries) < 3:
+            raise RuntimeError(KERNEL_START)
+        return "ran"
+
+    assert retry_kernel_start(flaky) == "ran" and len(tries) == 3
+    tries.clear()
+    with pytest.raises(RuntimeError, match="kernel_info"):      # gives up after ``attempts``
+        retry_kernel_start(flaky, attempts=2)
+    assert len(tries) == 2
+
+    def broken():
+        tries.append(1)
+        raise RuntimeError("Kernel died")       # died while running cells: never run twice
+
+    tries.clear()
+    with pytest.raises(RuntimeError):
+        retry_kernel_start(broken)
+    assert len(tries) == 1
