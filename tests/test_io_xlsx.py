@@ -12,7 +12,7 @@ import pytest
 
 import cvwork.io.sources as sources
 from cvwork.io import account_of, open_source, read_sales
-from cvwork.io.xlsxfile import _head_and_tail, column_number, fast_sheet, merged_ranges, sheet_parts
+from cvwork.io.xlsxfile import _head_and_tail, column_number, fast_sheet, merged_ranges, workbook_layout
 
 
 def _book(path, offset: bool = True):
@@ -88,7 +88,9 @@ def test_fast_reader_matches_calamine(tmp_path, monkeypatch, offset):
 
 def test_grid_is_anchored_at_a1(tmp_path):
     path = _book(tmp_path / "report.xlsx")
-    grid, merged = fast_sheet(path, "销售明细", sheet_parts(path)["销售明细"])
+    parts, mac = workbook_layout(path)
+    assert list(parts) == ["模板", "销售明细"] and not mac
+    grid, merged = fast_sheet(path, "销售明细", parts["销售明细"], mac)
     assert grid.cells.shape == (12, 6)                             # rows 1..12, columns A..F
     assert grid.cells.iloc[:2].isna().all().all() and grid.cells[0].isna().all()
     assert grid.cells.iat[2, 1] == "华东公司销售报表 2024年度"
@@ -114,8 +116,8 @@ def test_workbook_without_cell_references_falls_back(tmp_path, monkeypatch):
                 data = re.sub(rb'(<c\b[^>]*?) r="[A-Z]+[0-9]+"', rb"\1", data)
             dst.writestr(item, data)
     name = wb.active.title
-    assert fast_sheet(path, name, sheet_parts(path)[name]) is not None
-    assert fast_sheet(stripped, name, sheet_parts(stripped)[name]) is None
+    assert fast_sheet(path, name, workbook_layout(path)[0][name], False) is not None
+    assert fast_sheet(stripped, name, workbook_layout(stripped)[0][name], False) is None
     got = read_sales(stripped)
     assert got["customer"].tolist() == ["甲公司", "乙公司"] and got["amount"].tolist() == [800.0, 900.0]
     assert account_of(got).excluded["row"].tolist() == [4]
@@ -130,6 +132,7 @@ def test_time_only_cells_in_a_mac_1904_workbook(tmp_path):
         wb.active.append(row)
     path = tmp_path / "mac.xlsx"
     wb.save(path)
+    assert workbook_layout(path)[1]
     frame = read_sales(path)
     assert frame["customer"].tolist() == ["乙公司", "丙公司"]
     assert frame["date"].tolist() == [pd.Timestamp("2024-03-05 09:00"), pd.Timestamp("1904-01-02")]
@@ -139,7 +142,7 @@ def test_time_only_cells_in_a_mac_1904_workbook(tmp_path):
 def test_sheet_xml_read_by_its_ends(tmp_path):
     """Only the start (used range) and the part after the rows (merged ranges) are kept."""
     path = _book(tmp_path / "report.xlsx")
-    part = sheet_parts(path)["销售明细"]
+    part = workbook_layout(path)[0]["销售明细"]
     with zipfile.ZipFile(path) as zf:
         full = zf.read(part)
     for size in (50, 200, 1 << 20):

@@ -138,13 +138,13 @@ def _workbook(path: Path, fmt: str, sheet: str | int | None) -> Source:
     visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
     chosen = _chosen_sheets(path, names, sheet)
     source = Source(path, fmt, [])
-    parts = (sheet_parts(path) or {}) if fmt == "xlsx" else {}
+    parts, mac = (workbook_layout(path) or ({}, False)) if fmt == "xlsx" else ({}, False)
     fast = open_book(path) if parts else None
     for name in chosen:
         if sheet is None and not visible.get(name, True):
             source.skipped[name] = "隐藏的工作表 (hidden sheet)"
             continue
-        source.grids.append(_sheet_grid(path, fmt, book, name, parts.get(name), fast))
+        source.grids.append(_sheet_grid(path, fmt, book, name, parts.get(name), mac, fast))
     book.close()
     return source
 
@@ -166,13 +166,13 @@ def _chosen_sheets(path: Path, names: list[str], sheet: str | int | None) -> lis
     return [sheet]
 
 
-def _sheet_grid(path: Path, fmt: str, book, name: str, part: str | None, fast_book=None) -> Grid:
+def _sheet_grid(path: Path, fmt: str, book, name: str, part: str | None, mac: bool, fast_book=None) -> Grid:
     """One sheet's cells: fast as text for .xlsx (:mod:`cvwork.io.xlsxfile`), else python-calamine's
     values; merged ranges filled, and for .xlsx a way to find formulas Excel never calculated."""
     import numpy as np
     import pandas as pd
 
-    fast = fast_sheet(path, name, part, fast_book) if part and fast_book else None
+    fast = fast_sheet(path, name, part, mac, fast_book) if part and fast_book else None
     if fast is not None:
         grid, merged = fast
     else:
@@ -233,4 +233,4 @@ def _formula_rows(path: Path, sheet: str, rows: list[int], col: int) -> set[int]
 
 
 from cvwork.io.textfile import DELIMITERS, detect_encoding, read_text, sniff_delimiter  # noqa: E402,F401
-from cvwork.io.xlsxfile import fast_sheet, open_book, sheet_parts  # noqa: E402
+from cvwork.io.xlsxfile import fast_sheet, open_book, workbook_layout  # noqa: E402

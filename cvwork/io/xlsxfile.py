@@ -32,22 +32,13 @@ _DAY_ZERO = {False: ("1899-12-3", r"^1899-12-3[01] "), True: ("1904-01-01 ", r"^
 _TIME = r"(\d{2}:\d{2}:\d{2}(?:\.\d+)?)$"
 
 
-def _workbook_xml(path: Path):
-    with zipfile.ZipFile(path) as zf:
-        return ElementTree.fromstring(zf.read("xl/workbook.xml")), ElementTree.fromstring(
-            zf.read("xl/_rels/workbook.xml.rels"))
-
-
-def mac_dates(path: Path) -> bool:
-    """True when the workbook counts days from 1904 (old Excel for Mac)."""
-    pr = _workbook_xml(path)[0].find(f"{_MAIN}workbookPr")
-    return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
-
-
-def sheet_parts(path: Path) -> dict[str, str] | None:
-    """Sheet name -> the zip member holding its XML (None for an unusual workbook)."""
+def workbook_layout(path: Path) -> tuple[dict[str, str], bool] | None:
+    """(sheet name -> the zip member holding its XML, whether days count from 1904 as in old
+    Excel for Mac); sheets stored in binary parts (.xlsb) are left out.  None for an unusual workbook."""
     try:
-        book, rels = _workbook_xml(path)
+        with zipfile.ZipFile(path) as zf:
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return None
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
@@ -55,8 +46,10 @@ def sheet_parts(path: Path) -> dict[str, str] | None:
     for sheet in book.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(_REL), "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        parts[sheet.get("name")] = target
-    return parts
+        if target.endswith(".xml"):
+            parts[sheet.get("name")] = target
+    pr = book.find(f"{_MAIN}workbookPr")
+    return parts, pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
 
 
 def column_number(letters: bytes) -> int:
@@ -146,13 +139,14 @@ def open_book(path: Path):
         return None
 
 
-def fast_sheet(path: Path, name: str, part: str, book=None) -> "tuple[Grid, list] | None":
+def fast_sheet(path: Path, name: str, part: str, mac: bool, book=None) -> "tuple[Grid, list] | None":
     """The sheet's grid from A1 (text cells; grid row i is Excel row i + 1) and its merged
-    ranges; None when it cannot be read this way.  ``book``: from :func:`open_book`."""
+    ranges; None when it cannot be read this way.  ``part`` and ``mac``: from
+    :func:`workbook_layout`; ``book``: from :func:`open_book`."""
     import numpy as np
 
     book = book or open_book(path)
-    if book is None or not part.endswith(".xml"):
+    if book is None:
         return None
     try:
         head, tail = _head_and_tail(path, part)
@@ -171,7 +165,7 @@ def fast_sheet(path: Path, name: str, part: str, book=None) -> "tuple[Grid, list
         return None
     if origin is None:
         return None
-    prefix, zero = _DAY_ZERO[mac_dates(path)]
+    prefix, zero = _DAY_ZERO[mac]
     for c in cells.columns:
         col = cells[c]
         col = col.mask(col == "")
