@@ -33,20 +33,21 @@ def decode(raw: bytes) -> tuple[str, int, str | None]:
             text = raw.decode(name, errors="replace")
             return name, text.count("\ufffd"), text
     sample = raw[:4000]
-    if _valid_utf8(raw):
-        return "utf-8", 0, None
     if sample.count(b"\x00") > len(sample) // 4:
         name = "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
         text = raw.decode(name, errors="replace")
         return name, text.count("\ufffd"), text
+    if _valid_utf8(raw):
+        return "utf-8", 0, None
     best = None
     for name in ("utf-8", "gb18030"):
         try:
             return name, 0, raw.decode(name)
         except UnicodeDecodeError:
             text = raw.decode(name, errors="replace")
-            if best is None or text.count("\ufffd") < best[1]:
-                best = (name, text.count("\ufffd"), text)
+            bad = text.count("\ufffd")
+            if best is None or bad < best[1]:
+                best = (name, bad, text)
     assert best is not None
     if best[1] > max(20, len(raw) // 1000):
         raise InputError("无法识别文件编码 (cannot detect the file encoding); "
@@ -59,8 +60,6 @@ def _valid_utf8(raw: bytes) -> bool:
     import numpy as np
     import pyarrow as pa
 
-    if b"\x00" in raw[:4000]:
-        return False                                     # UTF-16 text is valid UTF-8 byte by byte
     offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64).tobytes())
     try:
         pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(raw)]).cast(pa.large_string())
