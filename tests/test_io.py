@@ -139,7 +139,7 @@ def test_plain_customer_keys_equal_normalise_company():
     import random
 
     from cvwork.identify import normalise_company
-    from cvwork.io.clean import customer_keys
+    from cvwork.io.customers import customer_keys
 
     rng = random.Random(12)
     parts = list("ABCabcXz09科技上海（）() 　·.,，、ＡＢ１\u200bİ") + ["有限责任公司", "股份有限公司", "集团", "（集团）",

@@ -2,11 +2,10 @@
 into one frame with its account."""
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from cvwork.io import rows as R
-from cvwork.io.customers import _ZERO_WIDTH_CHARS, canonical_customers, customer_keys  # noqa: F401 (public here too)
+from cvwork.io.customers import _ZERO_WIDTH, _ZERO_WIDTH_CHARS, canonical_customers
 from cvwork.io.account import REASONS, ReadAccount
 from cvwork.parsing import (amount_out_of_range, as_text, is_text, parse_amounts, parse_dates, parse_quantities,
                              time_only)
@@ -17,7 +16,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from cvwork.io.readers import Spec
     from cvwork.io.sources import Grid, Source
 
-_ZERO_WIDTH = re.compile(_ZERO_WIDTH_CHARS)
 _SOLID = r"[0-9A-Za-z\p{Han}]"                                  # never blank, never stripped away
 #: a cell that may change when cleaned: an edge that is not a letter, digit or Han character, or a zero-width one
 _UNTIDY = rf"^$|^[^0-9A-Za-z\p{{Han}}]|[^0-9A-Za-z\p{{Han}}]$|{_ZERO_WIDTH_CHARS}"

@@ -4,7 +4,7 @@ Values whose meaning is unambiguous (plain decimals with thousands
 separators, ISO dates) are read by SQL; every other *distinct* value goes
 through the pandas path's own parsers (:func:`~cvwork.parsing.parse_amounts`,
 :func:`~cvwork.parsing.parse_dates`, :func:`~cvwork.io.rows.total_label`,
-:func:`~cvwork.io.clean.customer_keys`, ...) and is joined back, so both paths
+:func:`~cvwork.io.customers.customer_keys`, ...) and is joined back, so both paths
 give the same answer.  Row rules, in the pandas path's order: blank line,
 repeated header, total/subtotal (labelled, or unlabelled: equal to the detail
 lines above it), missing customer or key, amount out of range, amount,
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from cvwork.io import headers as H
 from cvwork.io import rows as R
-from cvwork.io.clean import _clean_text, customer_keys
+from cvwork.io.clean import _clean_text
+from cvwork.io.customers import customer_keys
 from cvwork.parsing import amount_out_of_range, parse_amounts, parse_dates, parse_quantities, time_only
 
 if TYPE_CHECKING:  # pragma: no cover
