@@ -173,12 +173,10 @@ def restore_inputs(executed: str | Path, sources: dict[str, str]) -> None:
     nb = nbformat.read(executed, as_version=4)
     nb.cells = [c for c in nb.cells if TAG not in c.metadata.get("tags", [])]
     params = nb.metadata.get("papermill", {}).get("parameters", {})
+    swap = {name: path for name, path in sources.items() if is_prepared(params.get(name))}
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
-            for name, path in sources.items():
-                if is_prepared(params.get(name)):
-                    cell.source = cell.source.replace(f"{name} = {json.dumps(params[name])}", f"{name} = {json.dumps(path)}")
-    for name, path in sources.items():
-        if is_prepared(params.get(name)):
-            params[name] = path
+            for name, path in swap.items():
+                cell.source = cell.source.replace(f"{name} = {json.dumps(params[name])}", f"{name} = {json.dumps(path)}")
+    params.update(swap)
     nbformat.write(nb, executed)
